@@ -1,0 +1,37 @@
+# Two entry points (README "Quick start"): `make demo` runs the main job, `make test` the whole
+# test suite (lint, types, tests with branch coverage). Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# Grading and scoring code must be fully covered (branch coverage).
+GRADING_CODE := */astct_grading/crs.py,*/astct_grading/_bounds.py,*/astct_grading/_validation.py,*/astct_grading/criteria/*
+
+.PHONY: demo test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m astct_grading demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest --cov --cov-report=term-missing --doctest-modules src tests
+	$(BIN)/coverage report --include='$(GRADING_CODE)' --fail-under=100
+
+test: lint typecheck unit
+
+bench: $(STAMP)
+	$(BIN)/python -m pytest benchmarks --benchmark-enable --benchmark-only -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) .coverage .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks

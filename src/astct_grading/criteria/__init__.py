@@ -1,0 +1,1 @@
+"""The criteria tables, one module per scale, each entry citing its source."""

@@ -1,0 +1,276 @@
+"""ASTCT 2019 consensus criteria for cytokine release syndrome, as data.
+
+Every entry carries its source, so the grading code, the docs and the batch back-ends read one
+table. Sources: Lee DW et al., *Biol Blood Marrow Transplant* 2019;25:625-638 (the consensus), as
+reproduced in the tables cited per entry (see docs/crs.md), and the product decisions in
+docs/decisions.md (D1-D6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from types import MappingProxyType
+
+__all__ = [
+    "CRITERIA_VERSION",
+    "CRS_CRITERIA",
+    "FEVER_MIN_C",
+    "INOTROPES",
+    "LOW_FLOW_MAX_L_MIN",
+    "OXYGEN_DEVICES",
+    "VASOPRESSOR_SYNONYMS",
+    "WAIVER_THERAPIES",
+    "Criterion",
+    "DeviceRule",
+    "OxygenDevice",
+    "VasopressorAgent",
+]
+
+CRITERIA_VERSION = "ASTCT-2019"
+
+LEE_2019 = "Lee DW et al. Biol Blood Marrow Transplant 2019;25:625-638"
+CRS_TABLE = f"{LEE_2019}, CRS grading table"
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One rule of the criteria, with where it comes from.
+
+    Attributes:
+        key: a stable identifier, used by the docs and the tests.
+        rule: the rule in one sentence.
+        source: the paper, table or footnote it is read from, and the decision id if any.
+    """
+
+    key: str
+    rule: str
+    source: str
+
+
+# --- Fever -----------------------------------------------------------------------------------
+
+#: Fever is a temperature of at least 38.0 °C ("≥ 38 °C", inclusive), compared at 0.01 °C (D14).
+FEVER_MIN_C = 38.0
+
+# --- Oxygen ----------------------------------------------------------------------------------
+
+
+class OxygenDevice(str, Enum):
+    """Oxygen support, by the device the consensus names."""
+
+    ROOM_AIR = "room_air"
+    BLOW_BY = "blow_by"
+    NASAL_CANNULA = "nasal_cannula"
+    LOW_FLOW_NASAL_CANNULA = "low_flow_nasal_cannula"
+    HIGH_FLOW_NASAL_CANNULA = "high_flow_nasal_cannula"
+    SIMPLE_FACEMASK = "simple_facemask"
+    NON_REBREATHER_MASK = "non_rebreather_mask"
+    VENTURI_MASK = "venturi_mask"
+    CPAP = "cpap"
+    BIPAP = "bipap"
+    MECHANICAL_VENTILATION = "mechanical_ventilation"
+
+
+#: Low-flow nasal cannula is oxygen at ≤ 6 L/min; high flow is > 6 L/min (CRS table footnote; D4).
+LOW_FLOW_MAX_L_MIN = 6.0
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRule:
+    """How one oxygen device grades.
+
+    Attributes:
+        grade: the hypoxia grade when the device is used without a flow (or at any flow when
+            ``flow_decides`` is False).
+        flow_decides: True for nasal cannulas, where a given flow decides low versus high flow.
+        source: where the rule comes from.
+    """
+
+    grade: int
+    flow_decides: bool
+    source: str
+
+
+_FOOTNOTE_FLOW = f"{CRS_TABLE}, footnote: low flow ≤ 6 L/min, high flow > 6 L/min; D4"
+
+#: Device -> hypoxia grade (CRS table rows; D4). FiO2 never changes the grade.
+OXYGEN_DEVICES: Mapping[OxygenDevice, DeviceRule] = MappingProxyType(
+    {
+        OxygenDevice.ROOM_AIR: DeviceRule(0, False, "no oxygen support: no hypoxia grade; D4"),
+        OxygenDevice.BLOW_BY: DeviceRule(2, False, f"{CRS_TABLE}, grade 2 (blow-by); D4"),
+        OxygenDevice.NASAL_CANNULA: DeviceRule(2, True, _FOOTNOTE_FLOW),
+        OxygenDevice.LOW_FLOW_NASAL_CANNULA: DeviceRule(2, True, _FOOTNOTE_FLOW),
+        OxygenDevice.HIGH_FLOW_NASAL_CANNULA: DeviceRule(3, True, _FOOTNOTE_FLOW),
+        OxygenDevice.SIMPLE_FACEMASK: DeviceRule(3, False, f"{CRS_TABLE}, grade 3 (facemask); D4"),
+        OxygenDevice.NON_REBREATHER_MASK: DeviceRule(
+            3, False, f"{CRS_TABLE}, grade 3 (non-rebreather mask); D4"
+        ),
+        OxygenDevice.VENTURI_MASK: DeviceRule(3, False, f"{CRS_TABLE}, grade 3 (Venturi mask); D4"),
+        OxygenDevice.CPAP: DeviceRule(4, False, f"{CRS_TABLE}, grade 4 (positive pressure); D4"),
+        OxygenDevice.BIPAP: DeviceRule(4, False, f"{CRS_TABLE}, grade 4 (positive pressure); D4"),
+        OxygenDevice.MECHANICAL_VENTILATION: DeviceRule(
+            4, False, f"{CRS_TABLE}, grade 4 (intubation and mechanical ventilation); D4"
+        ),
+    }
+)
+
+#: Nasal-cannula flow grades: ≤ 6 L/min is low flow (grade 2), > 6 L/min high flow (grade 3).
+LOW_FLOW_GRADE = 2
+HIGH_FLOW_GRADE = 3
+
+# --- Hypotension and vasopressors ------------------------------------------------------------
+
+
+class VasopressorAgent(str, Enum):
+    """The vasopressors counted by D3 (inotropes are not vasopressors and are rejected)."""
+
+    NOREPINEPHRINE = "norepinephrine"
+    EPINEPHRINE = "epinephrine"
+    PHENYLEPHRINE = "phenylephrine"
+    DOPAMINE = "dopamine"
+    VASOPRESSIN = "vasopressin"
+    ANGIOTENSIN_II = "angiotensin_ii"
+
+
+#: Other names accepted for an agent (British approved names).
+VASOPRESSOR_SYNONYMS: Mapping[str, VasopressorAgent] = MappingProxyType(
+    {
+        "noradrenaline": VasopressorAgent.NOREPINEPHRINE,
+        "adrenaline": VasopressorAgent.EPINEPHRINE,
+    }
+)
+
+#: Inotropes, rejected with their own error rather than ignored (D3).
+INOTROPES = frozenset(
+    {"dobutamine", "milrinone", "levosimendan", "isoproterenol", "isoprenaline", "enoximone"}
+)
+
+#: Hypotension not requiring vasopressors: grade 2 (CRS table).
+HYPOTENSION_NO_VASOPRESSOR_GRADE = 2
+#: One vasopressor, with or without vasopressin (vasopressin alone counts as one): grade 3 (D3).
+SINGLE_VASOPRESSOR_GRADE = 3
+#: Multiple vasopressors excluding vasopressin (two or more distinct non-vasopressin agents): 4.
+MULTIPLE_VASOPRESSOR_GRADE = 4
+#: Positive pressure, the most severe oxygen support: grade 4.
+POSITIVE_PRESSURE_GRADE = 4
+#: Fever alone: grade 1.
+FEVER_ONLY_GRADE = 1
+#: Death principally due to CRS: grade 5 (D6).
+DEATH_GRADE = 5
+
+#: Therapies whose start after a CRS fever waives the fever requirement (D1, ASTCT wording:
+#: "antipyretic or anticytokine therapy"; the narrower SITC reading names tocilizumab and
+#: steroids only).
+WAIVER_THERAPIES = frozenset(
+    {
+        "tocilizumab",
+        "siltuximab",
+        "anakinra",
+        "corticosteroid",
+        "antipyretic",
+        "other_anticytokine",
+    }
+)
+
+# --- Paediatric hypotension (D5 helper) ------------------------------------------------------
+
+#: Adult (and > 10 years) systolic hypotension: < 90 mmHg (PALS; Mahadeo 2019; rules.md §4).
+ADULT_SYSTOLIC_MIN_MMHG = 90.0
+NEONATE_MAX_YEARS = 28 / 365.25
+
+
+def systolic_threshold_mmhg(age_years: float) -> float:
+    """The systolic pressure below which a patient of this age is hypotensive (D5).
+
+    PALS (AHA 2010) thresholds, strict "<": term neonate (0-28 days) 60 mmHg; infant (1-12 months)
+    70; child 1-10 years 70 + 2 x age in whole years; over 10 years 90. Adults use 90.
+
+    Args:
+        age_years: age in decimal years.
+
+    Returns:
+        The threshold in mmHg; a systolic pressure strictly below it is hypotension.
+
+    Example:
+        >>> systolic_threshold_mmhg(0.5), systolic_threshold_mmhg(4.9), systolic_threshold_mmhg(40)
+        (70.0, 78.0, 90.0)
+    """
+    if age_years < NEONATE_MAX_YEARS:
+        return 60.0
+    if age_years < 1:
+        return 70.0
+    if age_years <= 10:
+        return 70.0 + 2 * int(age_years)
+    return ADULT_SYSTOLIC_MIN_MMHG
+
+
+#: The CRS criteria as one table, for the docs (docs/crs.md) and for audit.
+CRS_CRITERIA: tuple[Criterion, ...] = (
+    Criterion(
+        "fever",
+        "fever is a temperature ≥ 38.0 °C not attributable to another cause",
+        f"{CRS_TABLE} and footnote; D1, D14",
+    ),
+    Criterion(
+        "fever_required",
+        "CRS must include fever; without fever (and no waiver) the grade is 0",
+        f"{CRS_TABLE}, footnote; D1",
+    ),
+    Criterion(
+        "fever_waiver",
+        "after antipyretic or anti-cytokine therapy for established CRS, "
+        "fever is no longer required; hypotension and hypoxia drive the grade",
+        f"{CRS_TABLE}, footnote (ASTCT wording); D1",
+    ),
+    Criterion("grade1", "fever without hypotension or hypoxia: grade 1", CRS_TABLE),
+    Criterion(
+        "hypotension_no_pressor",
+        "hypotension not requiring vasopressors: grade 2",
+        f"{CRS_TABLE}; D5",
+    ),
+    Criterion(
+        "one_vasopressor",
+        "one vasopressor, with or without vasopressin: grade 3",
+        f"{CRS_TABLE}; D3",
+    ),
+    Criterion(
+        "multiple_vasopressors",
+        "multiple vasopressors, excluding vasopressin: grade 4",
+        f"{CRS_TABLE}; D3",
+    ),
+    Criterion("low_flow", "low-flow nasal cannula (≤ 6 L/min) or blow-by: grade 2", _FOOTNOTE_FLOW),
+    Criterion(
+        "high_flow",
+        "high-flow nasal cannula (> 6 L/min), facemask, non-rebreather or Venturi mask: grade 3",
+        _FOOTNOTE_FLOW,
+    ),
+    Criterion(
+        "positive_pressure",
+        "positive pressure (CPAP, BiPAP, intubation and mechanical ventilation): grade 4",
+        f"{CRS_TABLE}; D4",
+    ),
+    Criterion(
+        "worst_domain",
+        "the grade is set by the more severe of hypotension and hypoxia, "
+        "each not attributable to another cause",
+        f"{CRS_TABLE}, footnote; D2",
+    ),
+    Criterion(
+        "organ_toxicity",
+        "organ toxicities may be graded by CTCAE v5.0 but never change the CRS grade",
+        f"{CRS_TABLE}, footnote; D2",
+    ),
+    Criterion(
+        "grade5",
+        "death due to CRS with no other principal cause: grade 5",
+        f"{LEE_2019}; EBMT registry guidance; D6",
+    ),
+    Criterion(
+        "pals_hypotension",
+        "optional helper: systolic < 90 mmHg (> 10 years), < 70 + 2 x "
+        "age (1-10 years), < 70 (infants), < 60 (neonates)",
+        "AHA PALS 2010; Mahadeo et al. Nat Rev Clin Oncol 2019; D5",
+    ),
+)

@@ -1,0 +1,53 @@
+"""Errors raised by astct-grading, and the stable error types they carry.
+
+Two kinds of error reach a caller (see docs/errors.md):
+
+* :class:`pydantic.ValidationError` for bad input. Each entry names the field (``loc``), gives the
+  reason (``msg``) and a stable ``type`` string. Pydantic's own types (``extra_forbidden``,
+  ``enum``, ``finite_number``, ``greater_than_equal``...) keep their pydantic names; the types this
+  library adds are listed in :data:`ERROR_TYPES`.
+* :class:`AstctGradingError`, a :class:`ValueError`, for misuse of the API (for example passing
+  something that is neither an input model nor a mapping to a grading function).
+"""
+
+from __future__ import annotations
+
+__all__ = ["ERROR_TYPES", "AstctGradingError"]
+
+#: Every validation error type this library adds, with what it means. Pydantic's built-in types
+#: are documented by pydantic; docs/errors.md lists both.
+ERROR_TYPES: dict[str, str] = {
+    "bool_not_number": "a boolean was given where a number is expected (D15)",
+    "temperature_out_of_range": "a temperature outside 25-45 °C after conversion (D15)",
+    "fever_conflict": "the fever finding contradicts the recorded temperature (D1, D14)",
+    "hypotension_conflict": "hypotension is recorded absent while vasopressors are given (D3, D5)",
+    "inotrope_not_vasopressor": "an inotrope (dobutamine...) listed as a vasopressor (D3)",
+    "flow_not_applicable": "an oxygen flow or FiO2 was given with room air (D4)",
+    "systolic_needs_age": "a systolic pressure was given without the age needed to judge it (D5)",
+}
+
+
+class AstctGradingError(ValueError):
+    """Misuse of the library's API (not bad clinical data, which raises ``ValidationError``).
+
+    Attributes:
+        type: a stable string naming the kind of misuse, listed in :data:`MISUSE_TYPES`.
+
+    Example:
+        >>> from astct_grading import grade_crs
+        >>> try:
+        ...     grade_crs([1, 2, 3])
+        ... except AstctGradingError as error:
+        ...     print(error.type)
+        input_type
+    """
+
+    def __init__(self, type_: str, message: str) -> None:
+        super().__init__(message)
+        self.type = type_
+
+
+#: The ``type`` values an :class:`AstctGradingError` can carry.
+MISUSE_TYPES: dict[str, str] = {
+    "input_type": "a grading function was given something that is neither its model nor a mapping",
+}
