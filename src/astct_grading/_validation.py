@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -29,15 +29,25 @@ __all__ = [
     "Temperature",
     "TemperatureUnit",
     "quantize",
+    "to_celsius",
 ]
 
 #: Decimal places at which quantities are compared with a rule's bound (D14).
 COMPARISON_PLACES = 2
 _QUANTUM = Decimal(1).scaleb(-COMPARISON_PLACES)
+# A value within this of a whole number of hundredths is taken as given at 0.01 precision.
+_EXACT = 1e-6
 
 #: Plausible body temperature, in °C (D15).
 TEMPERATURE_MIN_C = 25.0
 TEMPERATURE_MAX_C = 45.0
+
+
+class TemperatureUnit(str, Enum):
+    """Unit of a temperature reading."""
+
+    CELSIUS = "C"
+    FAHRENHEIT = "F"
 
 
 def quantize(value: float) -> float:
@@ -55,10 +65,39 @@ def quantize(value: float) -> float:
     Example:
         >>> quantize(37.995)
         38.0
-        >>> quantize((100.4 - 32) * 5 / 9)
+        >>> quantize(6.004)
+        6.0
+    """
+    hundredths = round(value * 100)
+    if abs(value * 100 - hundredths) < _EXACT:
+        return hundredths / 100  # already at the comparison precision: the common, fast case
+    return float(Decimal(repr(value)).quantize(_QUANTUM, rounding=ROUND_HALF_UP))
+
+
+def to_celsius(value: float, unit: TemperatureUnit) -> float:
+    """Convert a reading to °C exactly and round it to 0.01 °C, half up (D14).
+
+    Args:
+        value: the reading.
+        unit: its unit.
+
+    Returns:
+        The reading in °C at the comparison precision.
+
+    Example:
+        >>> to_celsius(100.4, TemperatureUnit.FAHRENHEIT)
+        38.0
+        >>> to_celsius(37.995, TemperatureUnit.CELSIUS)
         38.0
     """
-    return float(Decimal(repr(value)).quantize(_QUANTUM, rounding=ROUND_HALF_UP))
+    if unit is TemperatureUnit.CELSIUS:
+        return quantize(value)
+    hundredths = round(value * 100)
+    if abs(value * 100 - hundredths) < _EXACT:
+        # (F - 32) x 5/9 in hundredths of a degree, rounded half up in integer arithmetic.
+        return ((hundredths - 3200) * 10 + 9) // 18 / 100
+    exact = (Decimal(repr(value)) - 32) * 5 / 9
+    return float(exact.quantize(_QUANTUM, rounding=ROUND_HALF_UP))
 
 
 def _reject_bool(value: object) -> object:
@@ -95,13 +134,6 @@ class InputModel(BaseModel):
     )
 
 
-class TemperatureUnit(str, Enum):
-    """Unit of a temperature reading."""
-
-    CELSIUS = "C"
-    FAHRENHEIT = "F"
-
-
 class Temperature(InputModel):
     """A body temperature with its unit, as recorded.
 
@@ -122,14 +154,9 @@ class Temperature(InputModel):
     unit: TemperatureUnit
     """``C`` (degrees Celsius) or ``F`` (degrees Fahrenheit)."""
 
-    _celsius: float = PrivateAttr(default=0.0)
-
     @model_validator(mode="after")
-    def _convert(self) -> Temperature:
-        exact = Decimal(repr(self.value))
-        if self.unit is TemperatureUnit.FAHRENHEIT:
-            exact = (exact - 32) * 5 / 9
-        celsius = float(exact.quantize(_QUANTUM, rounding=ROUND_HALF_UP))
+    def _plausible(self) -> Temperature:
+        celsius = to_celsius(self.value, self.unit)
         if not TEMPERATURE_MIN_C <= celsius <= TEMPERATURE_MAX_C:
             raise PydanticCustomError(
                 "temperature_out_of_range",
@@ -142,13 +169,12 @@ class Temperature(InputModel):
                     "high": TEMPERATURE_MAX_C,
                 },
             )
-        self._celsius = celsius
         return self
 
     @property
     def celsius(self) -> float:
         """The reading in °C, rounded to 0.01 °C (D14)."""
-        return self._celsius
+        return to_celsius(self.value, self.unit)
 
     @classmethod
     def from_celsius(cls, value: float) -> Temperature:
@@ -173,7 +199,7 @@ class Temperature(InputModel):
     def __str__(self) -> str:
         if self.unit is TemperatureUnit.CELSIUS:
             return f"{self.value:g} °C"
-        return f"{self.value:g} °F = {self._celsius:g} °C"
+        return f"{self.value:g} °F = {self.celsius:g} °C"
 
 
 def describe(value: Any) -> str:

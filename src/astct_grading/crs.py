@@ -21,8 +21,10 @@ from astct_grading._validation import (
     FlowLMin,
     InputModel,
     Temperature,
+    TemperatureUnit,
     describe,
     quantize,
+    to_celsius,
 )
 from astct_grading.criteria.astct2019 import (
     CRITERIA_VERSION,
@@ -262,23 +264,23 @@ def _grade(levels: Sequence[int]) -> int:
     return 0
 
 
-def _flag(value: bool | None) -> Level:
-    return (0, 1) if value is None else (int(value), int(value))
-
-
-def _own(other_cause: bool | None) -> Level:
-    # "Not attributable to another cause" as a level: 1 counts towards CRS.
-    return (0, 1) if other_cause is None else (int(not other_cause), int(not other_cause))
+# A yes/no input as a level range; None (unknown) spans both.
+_FLAG: dict[bool | None, Level] = {None: (0, 1), True: (1, 1), False: (0, 0)}
+# "Not attributable to another cause" as a level: 1 counts towards CRS (D2).
+_OWN: dict[bool | None, Level] = {None: (0, 1), True: (0, 0), False: (1, 1)}
 
 
 def _fever(a: CrsAssessment) -> tuple[Level, str]:
-    if a.temperature is not None:
-        celsius = a.temperature.celsius
-        present = celsius >= FEVER_MIN_C
+    reading = a.temperature
+    if reading is not None:
+        celsius = to_celsius(reading.value, reading.unit)
+        present = celsius >= FEVER_MIN_C  # "≥ 38 °C", inclusive, at 0.01 °C (D1, D14)
         word = "fever" if present else "no fever"
-        return (int(present), int(present)), f"{word} ({a.temperature})"
+        if reading.unit is TemperatureUnit.CELSIUS:
+            return _FLAG[present], f"{word} ({reading.value:g} °C)"
+        return _FLAG[present], f"{word} ({reading.value:g} °F = {celsius:g} °C)"
     if a.fever is not None:
-        return _flag(a.fever), "fever recorded" if a.fever else "no fever recorded"
+        return _FLAG[a.fever], "fever recorded" if a.fever else "no fever recorded"
     return (0, 1), "temperature not assessed"
 
 
@@ -299,7 +301,7 @@ def _hypotension(a: CrsAssessment) -> tuple[Level, str, tuple[str, ...], bool]:
     if a.vasopressors:
         agents = [v.agent for v in a.vasopressors]
         grade = vasopressor_grade(agents)
-        names = ", ".join(dict.fromkeys(describe(agent) for agent in agents))
+        names = ", ".join(dict.fromkeys(agent.value for agent in agents))
         return (grade, grade), f"hypotension on vasopressors ({names})", (), derived
     if present is False:
         return (0, 0), detail_bp or "no hypotension", (), derived
@@ -339,26 +341,6 @@ def _hypoxia(a: CrsAssessment, options: CrsOptions) -> tuple[Level, str]:
     ):
         return (LOW_FLOW_GRADE, HIGH_FLOW_GRADE), f"{device}, flow not given"
     return (rule.grade, rule.grade), f"{device}, flow not given (graded by label, D4)"
-
-
-def _finding(
-    domain: str,
-    present: Level,
-    other_cause: bool | None,
-    contribution: Level,
-    detail: str,
-    assessed: bool,
-) -> Finding:
-    known = present[0] == present[1]
-    return Finding(
-        domain=domain,
-        assessed=assessed,
-        present=bool(present[0]) if known else None,
-        attributed_to_other_cause=other_cause,
-        grade_min=contribution[0],
-        grade_max=contribution[1],
-        detail=detail if not other_cause else f"{detail}, attributed to another cause",
-    )
 
 
 def _coerce(assessment: CrsAssessment | Mapping[str, Any]) -> CrsAssessment:
@@ -408,72 +390,89 @@ def grade_crs(
     fever, fever_detail = _fever(a)
     hypo, hypo_detail, hypo_missing, derived = _hypotension(a)
     oxy, oxy_detail = _hypoxia(a, options)
-    levels: list[Level] = [
-        fever,
-        _own(a.fever_other_cause),
-        _flag(a.fever_waiver),
-        hypo,
-        _own(a.hypotension_other_cause),
-        oxy,
-        _own(a.hypoxia_other_cause),
-        _flag(a.death_due_to_crs),
-    ]
+    fever_own = _OWN[a.fever_other_cause]
+    hypo_own = _OWN[a.hypotension_other_cause]
+    oxy_own = _OWN[a.hypoxia_other_cause]
+    death = _FLAG[a.death_due_to_crs]
+    levels = (fever, fever_own, _FLAG[a.fever_waiver], hypo, hypo_own, oxy, oxy_own, death)
     low, high, matters = grade_bounds(_grade, levels)
 
-    fever_counts = (fever[0] & levels[1][0], fever[1] & levels[1][1])
+    fever_counts = (fever[0] & fever_own[0], fever[1] & fever_own[1])
     findings = (
-        _finding(
+        Finding(
             "fever",
-            fever,
-            a.fever_other_cause,
-            (FEVER_ONLY_GRADE * fever_counts[0], FEVER_ONLY_GRADE * fever_counts[1]),
-            fever_detail,
             a.temperature is not None or a.fever is not None,
+            None if fever[0] != fever[1] else bool(fever[0]),
+            a.fever_other_cause,
+            FEVER_ONLY_GRADE * fever_counts[0],
+            FEVER_ONLY_GRADE * fever_counts[1],
+            _attributed(fever_detail, a.fever_other_cause),
         ),
-        _finding(
+        Finding(
             "hypotension",
-            (int(hypo[0] > 0), int(hypo[1] > 0)),
-            a.hypotension_other_cause,
-            (hypo[0] * levels[4][0], hypo[1] * levels[4][1]),
-            hypo_detail,
             not hypo_missing,
+            _present(hypo),
+            a.hypotension_other_cause,
+            hypo[0] * hypo_own[0],
+            hypo[1] * hypo_own[1],
+            _attributed(hypo_detail, a.hypotension_other_cause),
         ),
-        _finding(
+        Finding(
             "hypoxia",
-            (int(oxy[0] > 0), int(oxy[1] > 0)),
-            a.hypoxia_other_cause,
-            (oxy[0] * levels[6][0], oxy[1] * levels[6][1]),
-            oxy_detail,
             a.oxygen is not None,
+            _present(oxy),
+            a.hypoxia_other_cause,
+            oxy[0] * oxy_own[0],
+            oxy[1] * oxy_own[1],
+            _attributed(oxy_detail, a.hypoxia_other_cause),
         ),
-        _finding(
+        Finding(
             "death",
-            levels[7],
-            None,
-            (DEATH_GRADE * levels[7][0], DEATH_GRADE * levels[7][1]),
-            "death due to CRS"
-            if a.death_due_to_crs
-            else ("cause of death not known" if a.death_due_to_crs is None else "no CRS death"),
             a.death_due_to_crs is not None,
+            a.death_due_to_crs,
+            None,
+            DEATH_GRADE * death[0],
+            DEATH_GRADE * death[1],
+            _DEATH_DETAIL[a.death_due_to_crs],
         ),
     )
-    drivers = _drivers(low, findings, fever_counts[0] == 1, a.fever_waiver is True)
-    missing = _missing(matters, hypo_missing)
-    decisions = _decisions(a, low, high, derived, fever_counts)
+    missing = _missing(matters, hypo_missing) if matters else ()
     return GradeResult(
-        scale="CRS",
-        grade=low if low == high else None,
-        grade_min=low,
-        grade_max=high,
-        findings=findings,
-        drivers=drivers,
-        missing=missing,
-        decisions=decisions,
-        criteria_version=CRITERIA_VERSION,
-        explanation=_explain(
+        "CRS",
+        low if low == high else None,
+        low,
+        high,
+        findings,
+        _drivers(low, findings, fever_counts[0] == 1, a.fever_waiver is True),
+        missing,
+        _decisions(a, low, high, derived, fever_counts),
+        CRITERIA_VERSION,
+        _explain(
             low, high=high, findings=findings, fever_counts=fever_counts, a=a, missing=missing
         ),
     )
+
+
+_DEATH_DETAIL: dict[bool | None, str] = {
+    True: "death due to CRS",
+    None: "cause of death not known",
+    False: "no CRS death",
+}
+
+
+def _present(level: Level) -> bool | None:
+    """Whether a domain's finding is present, from its grade range (None when open)."""
+    if level[0] > 0:
+        return True
+    return False if level[1] == 0 else None
+
+
+def _attributed(detail: str, other_cause: bool | None) -> str:
+    if other_cause:
+        return f"{detail}, attributed to another cause"
+    if other_cause is None:
+        return f"{detail}, attribution not known"
+    return detail
 
 
 _LEVEL_FIELDS: tuple[tuple[str, ...], ...] = (

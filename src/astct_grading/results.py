@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Finding", "GradeResult"]
+__all__ = ["Finding", "GradeResult", "ScoreItem", "ScoreResult"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +99,75 @@ class GradeResult:
             if item.domain == domain:
                 return item
         raise KeyError(domain)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain JSON-compatible data."""
+        return asdict(self)
+
+    def to_json(self) -> str:
+        """The result as a JSON document (UTF-8 text)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreItem:
+    """One item of a score (an ICE or CAPD item, a SLEDAI-2K descriptor).
+
+    Attributes:
+        name: the item's stable name.
+        points_min: the fewest points the item can add, given the unknowns.
+        points_max: the most points the item can add, given the unknowns.
+        detail: a short phrase saying how the item was scored (e.g. from a raw value).
+    """
+
+    name: str
+    points_min: int
+    points_max: int
+    detail: str
+
+    @property
+    def points(self) -> int | None:
+        """The points the item adds, or None when the unknowns leave it open."""
+        return self.points_min if self.points_min == self.points_max else None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    """The total of one instrument or index (ICE, CAPD, SLEDAI-2K).
+
+    Attributes:
+        scale: the instrument, e.g. ``ICE``, ``CAPD``, ``SLEDAI-2K``.
+        score: the total, or None when unknown items leave it undetermined (D13).
+        score_min: the lowest total consistent with the unknown items.
+        score_max: the highest total consistent with the unknown items.
+        items: one :class:`ScoreItem` per item, in the instrument's order.
+        missing: the items (input fields) whose absence leaves the total open.
+        decisions: the ids (decisions.md) of the product decisions applied.
+        criteria_version: the version of the instrument's definition.
+        explanation: one line a reviewer can read, consistent with the inputs.
+    """
+
+    scale: str
+    score: int | None
+    score_min: int
+    score_max: int
+    items: tuple[ScoreItem, ...]
+    missing: tuple[str, ...]
+    decisions: tuple[str, ...]
+    criteria_version: str
+    explanation: str
+
+    def __post_init__(self) -> None:
+        expected = self.score_min if self.score_min == self.score_max else None
+        if not 0 <= self.score_min <= self.score_max or self.score != expected:
+            raise ValueError(
+                f"inconsistent result: score={self.score} range={self.score_min}-{self.score_max}"
+            )
+
+    @property
+    def determined(self) -> bool:
+        """True when the total does not depend on any unknown item."""
+        return self.score is not None
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain JSON-compatible data."""

@@ -1,0 +1,529 @@
+"""Table tests for CRS grading: every cut-off on both sides and every decision D1-D6, D13-D15."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from astct_grading import (
+    AstctGradingError,
+    CrsAssessment,
+    CrsOptions,
+    GradeResult,
+    grade_crs,
+    vasopressor_grade,
+)
+from astct_grading.criteria.astct2019 import (
+    CRS_CRITERIA,
+    OXYGEN_DEVICES,
+    OxygenDevice,
+    VasopressorAgent,
+    systolic_threshold_mmhg,
+)
+
+ROOM_AIR = {"device": "room_air"}
+
+
+def febrile(**extra: Any) -> dict[str, Any]:
+    """A febrile assessment with no hypotension and room air, overridden by ``extra``."""
+    base: dict[str, Any] = {
+        "temperature": {"value": 38.5, "unit": "C"},
+        "hypotension": False,
+        "oxygen": ROOM_AIR,
+    }
+    return {**base, **extra}
+
+
+def c(value: float) -> dict[str, Any]:
+    return {"value": value, "unit": "C"}
+
+
+def f(value: float) -> dict[str, Any]:
+    return {"value": value, "unit": "F"}
+
+
+# --- Fever: 37.9/38.0 °C and the °F equivalents (D1, D14) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("temperature", "grade"),
+    [
+        (c(37.9), 0),
+        (c(37.99), 0),
+        (c(37.994), 0),  # rounds to 37.99
+        (c(37.995), 1),  # rounds half up to 38.00 (D14)
+        (c(38.0), 1),
+        (c(38.01), 1),
+        (f(100.2), 0),  # 37.89 °C
+        (f(100.39), 0),  # 37.994 °C -> 37.99
+        (f(100.4), 1),  # exactly 38.0 °C
+        (f(100.5), 1),
+    ],
+)
+def test_fever_bound(temperature: dict[str, Any], grade: int) -> None:
+    result = grade_crs(febrile(temperature=temperature))
+    assert result.grade == grade
+    assert result.finding("fever").present is bool(grade)
+
+
+def test_explicit_fever_without_temperature() -> None:
+    assert grade_crs(febrile(temperature=None, fever=True)).grade == 1
+    assert grade_crs(febrile(temperature=None, fever=False)).grade == 0
+
+
+def test_fever_and_temperature_must_agree() -> None:
+    with pytest.raises(ValidationError) as info:
+        CrsAssessment.model_validate(febrile(temperature=c(37.5), fever=True))
+    assert info.value.errors()[0]["type"] == "fever_conflict"
+    assert CrsAssessment.model_validate(febrile(temperature=f(100.4), fever=True)).fever is True
+
+
+def test_missing_temperature_is_not_fever() -> None:
+    result = grade_crs({"hypotension": False, "oxygen": ROOM_AIR})
+    assert result.grade is None
+    assert (result.grade_min, result.grade_max) == (0, 1)
+    assert "temperature" in result.missing
+    assert "not assessed" in result.explanation
+
+
+# --- D1: fever required, and the post-treatment waiver -------------------------------------------
+
+
+def test_afebrile_on_vasopressor_after_treatment_keeps_grade() -> None:
+    record = febrile(
+        temperature=c(37.1), hypotension=True, vasopressors=["norepinephrine"], fever_waiver=True
+    )
+    result = grade_crs(record)
+    assert result.grade == 3
+    assert result.drivers == ("hypotension",)
+    assert "D1" in result.decisions
+    assert "not required after CRS treatment" in result.explanation
+
+
+def test_afebrile_without_waiver_grades_zero_and_says_why() -> None:
+    record = febrile(
+        temperature=c(37.1), hypotension=True, vasopressors=["norepinephrine"], fever_waiver=False
+    )
+    result = grade_crs(record)
+    assert result.grade == 0
+    assert "entry criterion" in result.explanation
+    assert "D1" in result.decisions
+
+
+def test_afebrile_with_unknown_waiver_is_a_range() -> None:
+    record = febrile(temperature=c(37.1), oxygen={"device": "cpap"})
+    result = grade_crs(record)
+    assert (result.grade, result.grade_min, result.grade_max) == (None, 0, 4)
+    assert result.missing == ("fever_waiver",)
+
+
+def test_waiver_without_findings_grades_zero() -> None:
+    assert grade_crs(febrile(temperature=c(36.8), fever_waiver=True)).grade == 0
+
+
+def test_waiver_does_not_matter_when_febrile() -> None:
+    for waiver in (True, False, None):
+        assert grade_crs(febrile(fever_waiver=waiver, oxygen={"device": "cpap"})).grade == 4
+
+
+# --- D2: attribution -----------------------------------------------------------------------------
+
+
+def test_fever_attributed_to_another_cause_does_not_count() -> None:
+    result = grade_crs(febrile(fever_other_cause=True, fever_waiver=False))
+    assert result.grade == 0
+    assert result.finding("fever").attributed_to_other_cause is True
+    assert "D2" in result.decisions
+
+
+def test_hypotension_attributed_to_another_cause_does_not_count() -> None:
+    result = grade_crs(
+        febrile(hypotension=True, vasopressors=["dopamine"], hypotension_other_cause=True)
+    )
+    assert result.grade == 1
+    assert result.finding("hypotension").grade == 0
+
+
+def test_hypoxia_attributed_to_another_cause_does_not_count() -> None:
+    result = grade_crs(febrile(oxygen={"device": "bipap"}, hypoxia_other_cause=True))
+    assert result.grade == 1
+
+
+def test_unknown_attribution_gives_a_range() -> None:
+    result = grade_crs(febrile(oxygen={"device": "bipap"}, hypoxia_other_cause=None))
+    assert (result.grade_min, result.grade_max) == (1, 4)
+    assert result.missing == ("hypoxia_other_cause",)
+
+
+def test_worst_domain_wins() -> None:
+    # Footnote example: a vasopressor plus low-flow nasal cannula is grade 3.
+    result = grade_crs(
+        febrile(
+            hypotension=True,
+            vasopressors=["norepinephrine"],
+            oxygen={"device": "nasal_cannula", "flow_l_min": 3},
+        )
+    )
+    assert result.grade == 3
+    assert result.drivers == ("hypotension",)
+    tied = grade_crs(
+        febrile(hypotension=True, vasopressors=["phenylephrine"], oxygen={"device": "venturi_mask"})
+    )
+    assert tied.drivers == ("hypotension", "hypoxia")
+
+
+# --- D3: vasopressors counted, never dosed -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("agents", "grade"),
+    [
+        ([], 2),
+        (["vasopressin"], 3),
+        (["norepinephrine"], 3),
+        (["vasopressin", "norepinephrine"], 3),
+        (["norepinephrine", "norepinephrine"], 3),
+        (["norepinephrine", "epinephrine"], 4),
+        (["vasopressin", "phenylephrine", "dopamine"], 4),
+        (["angiotensin_ii", "norepinephrine"], 4),
+        (["noradrenaline", "adrenaline"], 4),
+        ([{"agent": "dopamine", "dose": 5, "dose_unit": "mcg/kg/min"}], 3),
+        ([{"agent": "dopamine", "dose": 20, "dose_unit": "mcg/kg/min"}], 3),  # dose ignored
+    ],
+)
+def test_vasopressor_combinations(agents: list[Any], grade: int) -> None:
+    assert grade_crs(febrile(hypotension=True, vasopressors=agents)).grade == grade
+
+
+def test_vasopressor_grade_helper() -> None:
+    v = VasopressorAgent
+    assert vasopressor_grade([]) == 0
+    assert vasopressor_grade([v.VASOPRESSIN, v.VASOPRESSIN]) == 3
+    assert vasopressor_grade([v.EPINEPHRINE, v.DOPAMINE, v.VASOPRESSIN]) == 4
+
+
+@pytest.mark.parametrize("inotrope", ["dobutamine", "milrinone", "Milrinone "])
+def test_inotrope_rejected(inotrope: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        CrsAssessment.model_validate(febrile(hypotension=True, vasopressors=[inotrope]))
+    error = info.value.errors()[0]
+    assert error["type"] == "inotrope_not_vasopressor"
+    assert error["loc"] == ("vasopressors", 0, "agent")
+
+
+def test_unknown_vasopressor_rejected_with_allowed_values() -> None:
+    with pytest.raises(ValidationError) as info:
+        CrsAssessment.model_validate(febrile(hypotension=True, vasopressors=["levophed"]))
+    error = info.value.errors()[0]
+    assert error["type"] == "enum"
+    assert "norepinephrine" in error["msg"]
+
+
+def test_hypotension_absent_with_vasopressors_rejected() -> None:
+    with pytest.raises(ValidationError) as info:
+        CrsAssessment.model_validate(febrile(hypotension=False, vasopressors=["dopamine"]))
+    assert info.value.errors()[0]["type"] == "hypotension_conflict"
+
+
+@pytest.mark.parametrize(
+    ("hypotension", "vasopressors", "low", "high", "missing"),
+    [
+        (None, None, 1, 4, ("hypotension", "vasopressors")),
+        (None, [], 1, 2, ("hypotension",)),
+        (None, ["dopamine"], 3, 3, ()),
+        (True, None, 2, 4, ("vasopressors",)),
+        (True, [], 2, 2, ()),
+        (False, None, 1, 1, ()),
+    ],
+)
+def test_hypotension_unknowns(
+    hypotension: bool | None,
+    vasopressors: list[str] | None,
+    low: int,
+    high: int,
+    missing: tuple[str, ...],
+) -> None:
+    record = febrile(hypotension=hypotension, vasopressors=vasopressors)
+    result = grade_crs(record)
+    assert (result.grade_min, result.grade_max, result.missing) == (low, high, missing)
+
+
+# --- D4: oxygen device and flow ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("oxygen", "grade"),
+    [
+        ({"device": "room_air"}, 1),
+        ({"device": "room_air", "flow_l_min": 0}, 1),
+        ({"device": "room_air", "fio2": 0.21}, 1),
+        ({"device": "blow_by"}, 2),
+        ({"device": "blow_by", "flow_l_min": 10}, 2),
+        ({"device": "nasal_cannula", "flow_l_min": 0.5}, 2),
+        ({"device": "nasal_cannula", "flow_l_min": 6.0}, 2),
+        ({"device": "nasal_cannula", "flow_l_min": 6.004}, 2),  # 6.00 at 0.01 L/min (D14)
+        ({"device": "nasal_cannula", "flow_l_min": 6.01}, 3),
+        ({"device": "nasal_cannula", "flow_l_min": 6.1}, 3),
+        ({"device": "nasal_cannula"}, 2),
+        ({"device": "low_flow_nasal_cannula"}, 2),
+        ({"device": "low_flow_nasal_cannula", "flow_l_min": 8}, 3),  # flow overrides label
+        ({"device": "high_flow_nasal_cannula"}, 3),
+        ({"device": "high_flow_nasal_cannula", "flow_l_min": 6.0}, 2),  # flow overrides label
+        ({"device": "high_flow_nasal_cannula", "flow_l_min": 40, "fio2": 0.6}, 3),
+        ({"device": "simple_facemask", "flow_l_min": 5}, 3),
+        ({"device": "non_rebreather_mask", "flow_l_min": 15}, 3),
+        ({"device": "venturi_mask", "fio2": 0.28}, 3),
+        ({"device": "cpap"}, 4),
+        ({"device": "bipap", "fio2": 0.3}, 4),
+        ({"device": "mechanical_ventilation", "fio2": 0.21}, 4),
+    ],
+)
+def test_oxygen_devices(oxygen: dict[str, Any], grade: int) -> None:
+    assert grade_crs(febrile(oxygen=oxygen)).grade == grade
+
+
+def test_flow_overriding_label_is_explained() -> None:
+    result = grade_crs(febrile(oxygen={"device": "high_flow_nasal_cannula", "flow_l_min": 4}))
+    assert "flow overrides the device label (D4)" in result.explanation
+    plain = grade_crs(febrile(oxygen={"device": "nasal_cannula", "flow_l_min": 4}))
+    assert "overrides" not in plain.explanation
+
+
+def test_every_device_has_a_rule() -> None:
+    assert set(OXYGEN_DEVICES) == set(OxygenDevice)
+    assert all(rule.source for rule in OXYGEN_DEVICES.values())
+
+
+def test_unlabelled_cannula_option() -> None:
+    strict = CrsOptions(unlabelled_cannula_without_flow="unknown")
+    result = grade_crs(febrile(oxygen={"device": "nasal_cannula"}), options=strict)
+    assert (result.grade_min, result.grade_max) == (2, 3)
+    labelled = grade_crs(febrile(oxygen={"device": "low_flow_nasal_cannula"}), options=strict)
+    assert labelled.grade == 2
+    with_flow = grade_crs(
+        febrile(oxygen={"device": "nasal_cannula", "flow_l_min": 7}), options=strict
+    )
+    assert with_flow.grade == 3
+
+
+@pytest.mark.parametrize(
+    "oxygen",
+    [{"device": "room_air", "flow_l_min": 2}, {"device": "room_air", "fio2": 0.4}],
+)
+def test_room_air_takes_no_setting(oxygen: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError) as info:
+        CrsAssessment.model_validate(febrile(oxygen=oxygen))
+    assert info.value.errors()[0]["type"] == "flow_not_applicable"
+
+
+@pytest.mark.parametrize(
+    ("flow", "error_type"),
+    [(-0.1, "greater_than_equal"), (80.01, "less_than_equal"), (True, "bool_not_number")],
+)
+def test_flow_plausibility(flow: Any, error_type: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        CrsAssessment.model_validate(
+            febrile(oxygen={"device": "nasal_cannula", "flow_l_min": flow})
+        )
+    error = info.value.errors()[0]
+    assert error["type"] == error_type
+    assert error["loc"] == ("oxygen", "flow_l_min")
+
+
+def test_flow_at_plausibility_edges_accepted() -> None:
+    assert grade_crs(febrile(oxygen={"device": "nasal_cannula", "flow_l_min": 0})).grade == 2
+    assert grade_crs(febrile(oxygen={"device": "nasal_cannula", "flow_l_min": 80})).grade == 3
+
+
+@pytest.mark.parametrize("fio2", [0.2, 1.01])
+def test_fio2_plausibility(fio2: float) -> None:
+    with pytest.raises(ValidationError):
+        CrsAssessment.model_validate(febrile(oxygen={"device": "cpap", "fio2": fio2}))
+
+
+# --- D5: hypotension from systolic pressure and age ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("age", "threshold"),
+    [
+        (0.0, 60.0),
+        (0.07, 60.0),  # 25 days
+        (0.08, 70.0),  # 29 days
+        (0.99, 70.0),
+        (1.0, 72.0),
+        (4.9, 78.0),
+        (10.0, 90.0),
+        (10.5, 90.0),
+        (45.0, 90.0),
+    ],
+)
+def test_pals_thresholds(age: float, threshold: float) -> None:
+    assert systolic_threshold_mmhg(age) == threshold
+
+
+@pytest.mark.parametrize(
+    ("systolic", "age", "grade"),
+    [(89.0, 40.0, 2), (90.0, 40.0, 1), (77.0, 4.0, 2), (78.0, 4.0, 1), (59.0, 0.01, 2)],
+)
+def test_hypotension_derived_from_systolic(systolic: float, age: float, grade: int) -> None:
+    record = febrile(hypotension=None, vasopressors=[], systolic_bp_mmhg=systolic, age_years=age)
+    result = grade_crs(record)
+    assert result.grade == grade
+    assert "D5" in result.decisions
+    assert "PALS" in result.explanation
+
+
+def test_explicit_hypotension_wins_over_systolic() -> None:
+    record = febrile(hypotension=False, systolic_bp_mmhg=85, age_years=50)
+    result = grade_crs(record)
+    assert result.grade == 1
+    assert "D5" not in result.decisions
+
+
+def test_systolic_needs_age() -> None:
+    with pytest.raises(ValidationError) as info:
+        CrsAssessment.model_validate(febrile(hypotension=None, systolic_bp_mmhg=85))
+    assert info.value.errors()[0]["type"] == "systolic_needs_age"
+
+
+# --- D6: grade 5 ---------------------------------------------------------------------------------
+
+
+def test_grade_five_only_from_explicit_death() -> None:
+    result = grade_crs(febrile(oxygen={"device": "mechanical_ventilation"}, death_due_to_crs=True))
+    assert result.grade == 5
+    assert result.drivers == ("death",)
+    assert "D6" in result.decisions
+    alive = grade_crs(febrile(oxygen={"device": "mechanical_ventilation"}))
+    assert alive.grade == 4
+
+
+def test_unknown_cause_of_death_is_a_range() -> None:
+    result = grade_crs(febrile(death_due_to_crs=None))
+    assert (result.grade_min, result.grade_max) == (1, 5)
+    assert result.missing == ("death_due_to_crs",)
+
+
+# --- D13: unknown is never normal ----------------------------------------------------------------
+
+
+def test_empty_assessment_is_fully_open() -> None:
+    result = grade_crs({})
+    assert (result.grade, result.grade_min, result.grade_max) == (None, 0, 4)
+    assert not any(finding.assessed for finding in result.findings[:3])
+    assert "D13" in result.decisions
+    assert set(result.missing) >= {"temperature", "hypotension", "vasopressors", "oxygen"}
+
+
+def test_fever_with_unknown_support_is_a_range() -> None:
+    result = grade_crs({"temperature": c(38.2)})
+    assert (result.grade_min, result.grade_max) == (1, 4)
+    assert result.drivers == ("fever",)
+    assert result.missing == ("hypotension", "vasopressors", "oxygen")
+
+
+def test_missing_lists_only_inputs_that_matter() -> None:
+    # Positive pressure already gives 4; the unknown vasopressors cannot change it.
+    result = grade_crs(febrile(oxygen={"device": "cpap"}, hypotension=True))
+    assert result.grade == 4
+    assert result.missing == ()
+
+
+# --- D15: plausibility, unknown fields, types ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("temperature", "error_type"),
+    [
+        (c(24.99), "temperature_out_of_range"),
+        (c(45.01), "temperature_out_of_range"),
+        (f(76.9), "temperature_out_of_range"),
+        (f(113.5), "temperature_out_of_range"),
+        ({"value": float("nan"), "unit": "C"}, "finite_number"),
+        ({"value": float("inf"), "unit": "C"}, "finite_number"),
+        ({"value": True, "unit": "C"}, "bool_not_number"),
+        ({"value": 38.0, "unit": "K"}, "enum"),
+        ({"value": 38.0}, "missing"),
+        ({"value": 38.0, "unit": "C", "site": "oral"}, "extra_forbidden"),
+    ],
+)
+def test_temperature_rejections(temperature: dict[str, Any], error_type: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        CrsAssessment.model_validate(febrile(temperature=temperature))
+    error = info.value.errors()[0]
+    assert error["type"] == error_type
+    assert error["loc"][0] == "temperature"
+
+
+def test_temperature_plausibility_edges_accepted() -> None:
+    assert grade_crs(febrile(temperature=c(25.0), fever_waiver=False)).grade == 0
+    assert grade_crs(febrile(temperature=c(45.0))).grade == 1
+
+
+def test_misspelt_field_rejected() -> None:
+    with pytest.raises(ValidationError) as info:
+        CrsAssessment.model_validate({"temprature": c(38.5)})
+    error = info.value.errors()[0]
+    assert (error["type"], error["loc"]) == ("extra_forbidden", ("temprature",))
+
+
+def test_unknown_device_names_allowed_values() -> None:
+    with pytest.raises(ValidationError) as info:
+        CrsAssessment.model_validate(febrile(oxygen={"device": "hfnc"}))
+    assert "high_flow_nasal_cannula" in info.value.errors()[0]["msg"]
+
+
+@pytest.mark.parametrize("age", [-0.01, 130.01])
+def test_age_plausibility(age: float) -> None:
+    with pytest.raises(ValidationError):
+        CrsAssessment.model_validate(febrile(systolic_bp_mmhg=100, age_years=age))
+
+
+def test_numeric_strings_parse_but_booleans_do_not() -> None:
+    parsed = CrsAssessment.model_validate(febrile(temperature={"value": "38.2", "unit": "C"}))
+    assert parsed.temperature is not None
+    assert parsed.temperature.celsius == 38.2
+    with pytest.raises(ValidationError):
+        CrsAssessment.model_validate(febrile(systolic_bp_mmhg=False, age_years=30))
+
+
+def test_models_are_frozen() -> None:
+    model = CrsAssessment.model_validate(febrile())
+    with pytest.raises(ValidationError):
+        model.hypotension = True  # type: ignore[misc]
+
+
+# --- The API -------------------------------------------------------------------------------------
+
+
+def test_misuse_raises_library_error() -> None:
+    with pytest.raises(AstctGradingError) as info:
+        grade_crs("38.5")  # type: ignore[arg-type]
+    assert info.value.type == "input_type"
+    assert isinstance(info.value, ValueError)
+
+
+def test_result_is_frozen_and_auditable() -> None:
+    result = grade_crs(febrile(oxygen={"device": "nasal_cannula", "flow_l_min": 2}))
+    assert isinstance(result, GradeResult)
+    assert result.criteria_version == "ASTCT-2019"
+    assert result.scale == "CRS"
+    assert [finding.domain for finding in result.findings] == [
+        "fever",
+        "hypotension",
+        "hypoxia",
+        "death",
+    ]
+    assert result.explanation.startswith("CRS grade 2:")
+    with pytest.raises(AttributeError):
+        result.grade = 4  # type: ignore[misc]
+    with pytest.raises(KeyError):
+        result.finding("seizure")
+
+
+def test_criteria_table_cites_sources() -> None:
+    assert len({criterion.key for criterion in CRS_CRITERIA}) == len(CRS_CRITERIA)
+    assert all(criterion.source for criterion in CRS_CRITERIA)

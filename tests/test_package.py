@@ -1,0 +1,41 @@
+"""The package as installed: public API, typing marker, version, optional imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import metadata, resources
+
+import astct_grading
+from astct_grading.errors import ERROR_TYPES, MISUSE_TYPES
+
+
+def test_version_is_single_sourced() -> None:
+    assert astct_grading.__version__ == metadata.version("astct-grading")
+
+
+def test_py_typed_is_shipped() -> None:
+    assert resources.files("astct_grading").joinpath("py.typed").is_file()
+
+
+def test_public_names_exist() -> None:
+    for name in astct_grading.__all__:
+        assert hasattr(astct_grading, name), name
+
+
+def test_import_pulls_in_no_optional_dependency() -> None:
+    code = (
+        "import sys, astct_grading; "
+        "bad = [m for m in ('hypothesis', 'pytest', 'numpy') if m in sys.modules]; "
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_error_types_are_documented() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).parent.parent / "docs" / "errors.md").read_text(encoding="utf-8")
+    for error_type in [*ERROR_TYPES, *MISUSE_TYPES]:
+        assert f"`{error_type}`" in page, error_type

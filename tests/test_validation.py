@@ -1,0 +1,55 @@
+"""The shared validation layer: units, rounding (D14) and plausibility (D15)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from astct_grading import Temperature, TemperatureUnit
+from astct_grading._validation import describe, quantize
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(37.994, 37.99), (37.995, 38.0), (6.004, 6.0), (6.005, 6.01), (-1.005, -1.01), (38.0, 38.0)],
+)
+def test_quantize_rounds_half_up_on_the_decimal_value(value: float, expected: float) -> None:
+    assert quantize(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("fahrenheit", "celsius"),
+    [(100.4, 38.0), (100.3, 37.94), (98.6, 37.0), (77.0, 25.0), (113.0, 45.0), (104.0, 40.0)],
+)
+def test_fahrenheit_converts_exactly(fahrenheit: float, celsius: float) -> None:
+    assert Temperature.from_fahrenheit(fahrenheit).celsius == celsius
+
+
+def test_temperature_keeps_the_reading_as_given() -> None:
+    reading = Temperature.from_fahrenheit(100.4)
+    assert reading.value == 100.4
+    assert reading.unit is TemperatureUnit.FAHRENHEIT
+    assert str(reading) == "100.4 °F = 38 °C"
+    assert str(Temperature.from_celsius(38.25)) == "38.25 °C"
+
+
+def test_temperature_out_of_range_message_names_both_units() -> None:
+    with pytest.raises(ValidationError) as info:
+        Temperature.from_fahrenheit(120)
+    error = info.value.errors()[0]
+    assert error["type"] == "temperature_out_of_range"
+    assert "120.0 °F is 48.89 °C" in error["msg"]
+
+
+@given(st.floats(min_value=25, max_value=45, allow_nan=False))
+def test_celsius_reading_is_its_own_rounding(value: float) -> None:
+    assert Temperature.from_celsius(value).celsius == quantize(value)
+
+
+def test_describe() -> None:
+    assert describe(TemperatureUnit.CELSIUS) == "C"
+    assert describe(6.0) == "6"
+    assert describe(6.25) == "6.25"
+    assert describe("x") == "x"
