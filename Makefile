@@ -25,7 +25,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest --cov --cov-report=term-missing --doctest-modules src tests
+	$(BIN)/python -m pytest --cov --cov-report=term-missing --doctest-modules --doctest-glob='*.md' src tests README.md docs
 	$(BIN)/coverage report --include='$(GRADING_CODE)' --fail-under=100
 
 test: lint typecheck unit

@@ -12,6 +12,7 @@ from astct_grading import (
     CrsAssessment,
     CrsOptions,
     GradeResult,
+    Vasopressor,
     grade_crs,
     vasopressor_grade,
 )
@@ -376,6 +377,25 @@ def test_hypotension_derived_from_systolic(systolic: float, age: float, grade: i
     assert "PALS" in result.explanation
 
 
+def test_normal_systolic_does_not_rule_out_vasopressors() -> None:
+    # A normal pressure may be held up by vasopressors: unknown vasopressors keep the range open.
+    record = febrile(hypotension=None, systolic_bp_mmhg=120, age_years=40)
+    result = grade_crs(record)
+    assert (result.grade_min, result.grade_max) == (1, 4)
+    assert result.missing == ("vasopressors",)
+    settled = grade_crs({**record, "vasopressors": []})
+    assert settled.grade == 1
+    on_pressor = grade_crs({**record, "vasopressors": ["norepinephrine"]})
+    assert on_pressor.grade == 3
+
+
+def test_low_systolic_with_unknown_vasopressors() -> None:
+    record = febrile(hypotension=None, systolic_bp_mmhg=80, age_years=40)
+    result = grade_crs(record)
+    assert (result.grade_min, result.grade_max) == (2, 4)
+    assert result.missing == ("vasopressors",)
+
+
 def test_explicit_hypotension_wins_over_systolic() -> None:
     record = febrile(hypotension=False, systolic_bp_mmhg=85, age_years=50)
     result = grade_crs(record)
@@ -527,3 +547,10 @@ def test_result_is_frozen_and_auditable() -> None:
 def test_criteria_table_cites_sources() -> None:
     assert len({criterion.key for criterion in CRS_CRITERIA}) == len(CRS_CRITERIA)
     assert all(criterion.source for criterion in CRS_CRITERIA)
+
+
+def test_vasopressor_agent_as_enum_or_wrong_type() -> None:
+    assert Vasopressor(agent=VasopressorAgent.DOPAMINE).agent is VasopressorAgent.DOPAMINE
+    with pytest.raises(ValidationError) as info:
+        Vasopressor.model_validate({"agent": 5})
+    assert info.value.errors()[0]["type"] == "enum"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from astct_grading import Temperature, TemperatureUnit
-from astct_grading._validation import describe, quantize
+from astct_grading._validation import describe, quantize, to_celsius
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,16 @@ def test_quantize_rounds_half_up_on_the_decimal_value(value: float, expected: fl
 )
 def test_fahrenheit_converts_exactly(fahrenheit: float, celsius: float) -> None:
     assert Temperature.from_fahrenheit(fahrenheit).celsius == celsius
+
+
+@pytest.mark.parametrize(
+    ("fahrenheit", "celsius"),
+    [(100.399, 38.0), (100.385, 37.99), (100.3911, 38.0), (100.3909, 37.99)],
+)
+def test_fahrenheit_beyond_hundredths_uses_exact_decimal(fahrenheit: float, celsius: float) -> None:
+    # 100.399 °F = 37.9994 °C -> 38.00; 100.3911 °F = 37.99505 °C -> 38.00; 100.3909 °F =
+    # 37.99494 °C -> 37.99 (D14: half up at 0.01 °C on the exact decimal value).
+    assert to_celsius(fahrenheit, TemperatureUnit.FAHRENHEIT) == celsius
 
 
 def test_temperature_keeps_the_reading_as_given() -> None:

@@ -175,7 +175,8 @@ class CrsAssessment(InputModel):
     """CRS was established by fever and antipyretic or anti-cytokine therapy has since been given,
     so fever is no longer required (D1). None: not known."""
     hypotension: bool | None = None
-    """Hypotension needing at least fluid support is present (D5)."""
+    """CRS hypotension needing at least fluid support is present (D5). False means no
+    hypotension needing any support, vasopressors included."""
     systolic_bp_mmhg: FiniteFloat | None = Field(default=None, ge=20, le=300)
     """Systolic pressure, mmHg; with ``age_years`` it derives ``hypotension`` when that is not
     given (PALS thresholds, D5)."""
@@ -303,9 +304,20 @@ def _hypotension(a: CrsAssessment) -> tuple[Level, str, tuple[str, ...], bool]:
         grade = vasopressor_grade(agents)
         names = ", ".join(dict.fromkeys(agent.value for agent in agents))
         return (grade, grade), f"hypotension on vasopressors ({names})", (), derived
-    if present is False:
-        return (0, 0), detail_bp or "no hypotension", (), derived
+    if a.hypotension is False:
+        # The clinician's "no hypotension" means none needing any support, vasopressors included.
+        return (0, 0), "no hypotension", (), derived
     pressor_hi = MULTIPLE_VASOPRESSOR_GRADE if a.vasopressors is None else 0
+    if present is False:
+        # A normal systolic pressure may be held up by vasopressors: only their absence settles it.
+        if a.vasopressors is None:
+            return (
+                (0, pressor_hi),
+                f"{detail_bp}, vasopressors not assessed",
+                ("vasopressors",),
+                (derived),
+            )
+        return (0, 0), detail_bp, (), derived
     if present is True:
         lo = HYPOTENSION_NO_VASOPRESSOR_GRADE
         hi = max(lo, pressor_hi)
