@@ -1,9 +1,9 @@
 """astct-grading: grade CAR-T toxicities by the ASTCT 2019 consensus.
 
-The public API: input models and grading functions for cytokine release syndrome (CRS), with the
-shared validation layer and result types. Every result explains itself: its findings, the domains
-that set the grade, the missing inputs that leave it open, the decisions applied and the criteria
-version.
+The public API: input models and grading functions for cytokine release syndrome (CRS), SLEDAI-2K
+scoring and the SLE response definitions, with the shared validation layer and result types. Every
+result explains itself: its findings, the domains that set the grade, the missing inputs that
+leave it open, the decisions applied and the criteria version.
 
 Example:
     >>> from astct_grading import grade_crs
@@ -28,7 +28,16 @@ from astct_grading.crs import (
     vasopressor_grade,
 )
 from astct_grading.errors import ERROR_TYPES, AstctGradingError
-from astct_grading.results import Finding, GradeResult
+from astct_grading.results import Finding, GradeResult, ScoreItem, ScoreResult
+from astct_grading.sle_response import (
+    Outcome,
+    ResponseResult,
+    assess_doris_remission,
+    assess_lldas,
+    assess_sri4,
+    change_from_baseline,
+)
+from astct_grading.sledai import Sledai2kOptions, Sledai2kResult, SledaiVisit, score_sledai2k
 
 __all__ = [
     "CRITERIA_VERSION",
@@ -38,13 +47,25 @@ __all__ = [
     "CrsOptions",
     "Finding",
     "GradeResult",
+    "Outcome",
     "OxygenDevice",
     "OxygenSupport",
+    "ResponseResult",
+    "ScoreItem",
+    "ScoreResult",
+    "Sledai2kOptions",
+    "Sledai2kResult",
+    "SledaiVisit",
     "Temperature",
     "TemperatureUnit",
     "Vasopressor",
     "VasopressorAgent",
     "__version__",
+    "assess_doris_remission",
+    "assess_lldas",
+    "assess_sri4",
+    "change_from_baseline",
     "grade_crs",
+    "score_sledai2k",
     "vasopressor_grade",
 ]

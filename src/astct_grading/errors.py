@@ -24,6 +24,9 @@ ERROR_TYPES: dict[str, str] = {
     "inotrope_not_vasopressor": "an inotrope (dobutamine...) listed as a vasopressor (D3)",
     "flow_not_applicable": "an oxygen flow or FiO2 was given with room air (D4)",
     "systolic_needs_age": "a systolic pressure was given without the age needed to judge it (D5)",
+    "sledai_descriptor_conflict": "a SLEDAI-2K descriptor contradicts its raw value (D16, D17)",
+    "sledai_window": "a SLEDAI-2K look-back window other than 10 or 30 days (D18)",
+    "visit_order": "a follow-up visit is dated before the baseline visit",
 }
 
 
@@ -50,4 +53,5 @@ class AstctGradingError(ValueError):
 #: The ``type`` values an :class:`AstctGradingError` can carry.
 MISUSE_TYPES: dict[str, str] = {
     "input_type": "a grading function was given something that is neither its model nor a mapping",
+    "option_value": "an options object was given a value outside its documented choices",
 }
