@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Grading and scoring code must be fully covered (branch coverage).
-GRADING_CODE := */astct_grading/crs.py,*/astct_grading/sledai.py,*/astct_grading/sle_response.py,*/astct_grading/_bounds.py,*/astct_grading/_validation.py,*/astct_grading/criteria/*
+GRADING_CODE := */astct_grading/crs.py,*/astct_grading/icans.py,*/astct_grading/course.py,*/astct_grading/report.py,*/astct_grading/sledai.py,*/astct_grading/sle_response.py,*/astct_grading/_bounds.py,*/astct_grading/_validation.py,*/astct_grading/criteria/*
 
 .PHONY: demo test lint typecheck unit bench clean
 

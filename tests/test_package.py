@@ -39,3 +39,17 @@ def test_error_types_are_documented() -> None:
     page = (Path(__file__).parent.parent / "docs" / "errors.md").read_text(encoding="utf-8")
     for error_type in [*ERROR_TYPES, *MISUSE_TYPES]:
         assert f"`{error_type}`" in page, error_type
+
+
+def test_all_matches_the_lazy_exports() -> None:
+    from astct_grading import _EXPORTS
+
+    assert sorted(astct_grading.__all__) == sorted([*_EXPORTS, "__version__"])
+    assert set(dir(astct_grading)) == set(astct_grading.__all__)
+
+
+def test_unknown_attribute_raises_attribute_error() -> None:
+    import pytest
+
+    with pytest.raises(AttributeError, match="no attribute 'grade_everything'"):
+        _ = astct_grading.grade_everything

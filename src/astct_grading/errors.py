@@ -27,6 +27,19 @@ ERROR_TYPES: dict[str, str] = {
     "sledai_descriptor_conflict": "a SLEDAI-2K descriptor contradicts its raw value (D16, D17)",
     "sledai_window": "a SLEDAI-2K look-back window other than 10 or 30 days (D18)",
     "visit_order": "a follow-up visit is dated before the baseline visit",
+    "ice_total_conflict": "an ICE total disagrees with the items given (D10)",
+    "capd_total_conflict": "a CAPD total disagrees with the answers given (D8)",
+    "not_performed_with_score": "an instrument recorded as not performed has answers or a total",
+    "capd_sedation_conflict": "RASS contradicts the CAPD record (RASS <= -4 is not assessable, D8)",
+    "arousal_conflict": "'awake with global aphasia' or 'unarousable' contradicts arousal (D10)",
+    "ice_zero_from_sedation": "ICE 0 recorded for a patient unarousable from sedation (D10)",
+    "seizure_conflict": "seizure details contradict the seizure finding or its duration (D11)",
+    "waiver_derived": "a CRS assessment in a course sets fever_waiver; the course derives it (D1)",
+    "death_in_course": "an assessment in a course records death; record it once in death (D6)",
+    "out_of_order": "assessments or SLEDAI-2K visits in a course are not in time order",
+    "after_death": "an assessment, treatment or visit is dated after the recorded death",
+    "visit_date_required": "a SLEDAI-2K visit in a course has no visit_date",
+    "duplicate_label": "two SLEDAI-2K visits in a course share a label",
 }
 
 
@@ -53,5 +66,5 @@ class AstctGradingError(ValueError):
 #: The ``type`` values an :class:`AstctGradingError` can carry.
 MISUSE_TYPES: dict[str, str] = {
     "input_type": "a grading function was given something that is neither its model nor a mapping",
-    "option_value": "an options object was given a value outside its documented choices",
+    "invalid_option": "an options object was given a value outside its documented choices",
 }
