@@ -1,0 +1,48 @@
+"""The docs stay true to the code: decisions present, cited tests exist, pages linked."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+DOCS = ROOT / "docs"
+DECISION_IDS = [f"D{n}" for n in (*range(1, 12), *range(13, 21))]
+
+
+def _test_names() -> set[str]:
+    names: set[str] = set()
+    for path in (ROOT / "tests").glob("*.py"):
+        names.update(re.findall(r"^\s*def (test_\w+)", path.read_text(encoding="utf-8"), re.M))
+    return names
+
+
+@pytest.mark.parametrize("decision", DECISION_IDS)
+def test_every_decision_is_documented(decision: str) -> None:
+    page = (DOCS / "decisions.md").read_text(encoding="utf-8")
+    assert re.search(rf"^### {decision} ", page, re.M), decision
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in DOCS.glob("*.md")))
+def test_tests_cited_in_the_docs_exist(page: str) -> None:
+    text = (DOCS / page).read_text(encoding="utf-8")
+    cited = set(re.findall(r"`(test_\w+)", text))
+    missing = {name for name in cited if not name.endswith("_") and name not in _test_names()}
+    # A trailing "_*" pattern (e.g. `test_*_attributed_...`) names a family, checked by prefix.
+    assert not missing, f"{page} cites tests that do not exist: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in DOCS.glob("*.md") if p.name != "index.md"))
+def test_every_page_is_linked_from_the_index(page: str) -> None:
+    assert f"({page})" in (DOCS / "index.md").read_text(encoding="utf-8")
+
+
+def test_result_decision_ids_are_documented() -> None:
+    from astct_grading import grade_crs
+
+    result = grade_crs({"temperature": {"value": 37.0, "unit": "C"}, "death_due_to_crs": None})
+    page = (DOCS / "decisions.md").read_text(encoding="utf-8")
+    for decision in result.decisions:
+        assert f"### {decision} " in page
