@@ -77,7 +77,9 @@ def test_explicit_fever_without_temperature() -> None:
 def test_fever_and_temperature_must_agree() -> None:
     with pytest.raises(ValidationError) as info:
         CrsAssessment.model_validate(febrile(temperature=c(37.5), fever=True))
-    assert info.value.errors()[0]["type"] == "fever_conflict"
+    error = info.value.errors()[0]
+    assert error["type"] == "fever_conflict"
+    assert error["msg"] == "fever=true contradicts the temperature 37.5 °C (fever is ≥ 38.0 °C)"
     assert CrsAssessment.model_validate(febrile(temperature=f(100.4), fever=True)).fever is True
 
 

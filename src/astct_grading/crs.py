@@ -203,7 +203,7 @@ class CrsAssessment(InputModel):
             raise PydanticCustomError(
                 "fever_conflict",
                 "fever={fever} contradicts the temperature {temperature} (fever is ≥ 38.0 °C)",
-                {"fever": self.fever, "temperature": str(self.temperature)},
+                {"fever": "true" if self.fever else "false", "temperature": str(self.temperature)},
             )
         if self.hypotension is False and self.vasopressors:
             raise PydanticCustomError(
