@@ -346,7 +346,7 @@ def test_schema_crs_describes_crs_assessment() -> None:
 def test_demo_still_runs() -> None:
     completed = run("demo")
     assert completed.returncode == 0
-    assert b"fever only\n  grade 1" in completed.stdout
+    assert b"NOT TRIAL DATA" in completed.stdout
 
 
 def test_console_script_is_installed() -> None:

@@ -3,8 +3,10 @@
 Each grading subcommand (``crs``...) streams records from JSON Lines or CSV and writes one JSON line
 per input record, in input order: a result line or an error line. The scales come from a small
 registry, :data:`SCALES`: a scale is a name, an input model and a grading function, so a new scale
-plugs in with one :class:`Scale` entry. Every subcommand is added to the parser by one function
-(see :data:`_COMMANDS`). docs/cli.md describes the interface.
+plugs in with one :class:`Scale` entry. ``course`` grades whole patient courses the same way
+(:data:`COURSE`, JSON Lines only), ``report`` prints the cohort report of a file of courses and
+``demo`` the report of the packaged demo cohort. Every subcommand is added to the parser by one
+function (see :data:`_COMMANDS`). docs/cli.md describes the interface.
 
 Example:
     >>> main(["--version"])  # doctest: +ELLIPSIS
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import collections.abc
+import contextlib
 import csv
 import dataclasses
 import functools
@@ -35,11 +38,13 @@ from pydantic import BaseModel, PlainValidator, TypeAdapter, ValidationError, cr
 from pydantic_core import PydanticCustomError
 
 from astct_grading._version import __version__
+from astct_grading.course import Course, CourseResult, grade_course
 from astct_grading.crs import CrsAssessment, grade_crs
 from astct_grading.icans import IcansAssessment, grade_icans
+from astct_grading.report import build_report, demo_report, render_text
 from astct_grading.sledai import SledaiVisit, score_sledai2k
 
-__all__ = ["SCALES", "SCHEMA_MODELS", "Scale", "main"]
+__all__ = ["COURSE", "SCALES", "SCHEMA_MODELS", "Scale", "main"]
 
 PROG = "astct-grading"
 
@@ -102,6 +107,8 @@ class Scale:
         grade: the grading function; it takes a validated ``model`` instance and returns a result
             dataclass (:class:`~astct_grading.results.GradeResult` or
             :class:`~astct_grading.results.ScoreResult`).
+        id_field: a model field echoed as the record's id when the record has no ``id`` of its
+            own (``patient_id`` for a course); None: no fallback.
         records: a TypeAdapter of ``model`` extended with the optional record ``id``, built once:
             a JSON Lines record is validated, id included, in one ``validate_json`` call.
         columns: the CSV columns the model accepts: dotted path -> whether it holds a list.
@@ -116,6 +123,7 @@ class Scale:
     summary: str
     model: type[BaseModel]
     grade: Callable[[Any], object]
+    id_field: str | None = None
     records: TypeAdapter[BaseModel] = field(init=False, repr=False, compare=False)
     columns: Mapping[str, bool] = field(init=False, repr=False, compare=False)
 
@@ -164,7 +172,8 @@ def _columns(
     return columns
 
 
-#: The grading subcommands, by name. A new scale is one entry here.
+#: The record-by-record grading subcommands (JSON Lines or CSV), by name. A new scale is one entry
+#: here.
 SCALES: dict[str, Scale] = {
     scale.name: scale
     for scale in (
@@ -184,8 +193,21 @@ SCALES: dict[str, Scale] = {
     )
 }
 
+#: ``course``: one patient's course per JSON Lines record (a course nests lists, so no CSV). Its id
+#: is the record's ``id``, or else the course's ``patient_id``.
+COURSE = Scale(
+    "course",
+    "grade patient courses: assessments over time, episodes, SLEDAI-2K trajectory",
+    Course,
+    grade_course,
+    id_field="patient_id",
+)
+
 #: The input models whose JSON Schema ``schema MODEL`` prints: every scale's, and any other.
-SCHEMA_MODELS: dict[str, type[BaseModel]] = {name: scale.model for name, scale in SCALES.items()}
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+    **{name: scale.model for name, scale in SCALES.items()},
+    COURSE.name: COURSE.model,
+}
 
 
 # --- Output lines ---------------------------------------------------------------------------------
@@ -193,7 +215,11 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {name: scale.model for name, scale i
 
 #: Result type -> its JSON writer. pydantic-core writes a result dataclass as the same JSON as its
 #: ``to_json()`` (the tests check this) at a fifth of the cost: the result is the bulk of each line.
-_RESULT_WRITERS: dict[type[object], Callable[[Any], bytes]] = {}
+#: A course result is written by its own ``to_json()``: pydantic-core would write a UTC time with
+#: ``Z`` where ``to_json()`` writes ``+00:00``, and a course costs far more to grade than to write.
+_RESULT_WRITERS: dict[type[object], Callable[[Any], bytes]] = {
+    CourseResult: lambda result: result.to_json().encode(),
+}
 
 
 def _holds_subclasses(kind: type[object], seen: set[type[object]]) -> bool:
@@ -312,65 +338,101 @@ class _UsageError(Exception):
     """A usage or input error: reported on stderr, exit code 2, nothing more is read."""
 
 
-def _graded_line(
-    scale: Scale, record_id: object, line: int, record: BaseModel
-) -> tuple[bytes, bool]:
-    """The output line for a validated record, and whether it was graded."""
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """A record that was not graded.
+
+    Attributes:
+        kind: ``parse``, ``validation`` or ``grading`` (the error line's ``error.type``).
+        errors: every problem found, each a ``loc``, ``type`` and ``msg``.
+    """
+
+    kind: str
+    errors: list[dict[str, str]]
+
+
+def _grade(scale: Scale, record: BaseModel) -> object:
+    """Grade a validated record: its result, or a :class:`_Failure` if the grader rejects it."""
     try:
-        result = scale.grade(record)
+        return scale.grade(record)
     except ValidationError as error:  # a rule checked by the grading function itself
-        return _error_line(record_id, line, "validation", _validation_errors(error)), False
+        return _Failure("validation", _validation_errors(error))
     except ValueError as error:  # the library's errors subclass ValueError (errors.py)
         type_ = getattr(error, "type", None)
         entry = _error("", type_ if isinstance(type_, str) else type(error).__name__, str(error))
-        return _error_line(record_id, line, "grading", [entry]), False
-    return _result_line(record_id, line, result), True
+        return _Failure("grading", [entry])
 
 
-def _echoed_id(raw: bytes) -> object:
-    """The id of a record that failed validation, if it has a usable one (else None)."""
+def _output_line(record_id: object, line: int, outcome: object) -> bytes:
+    if isinstance(outcome, _Failure):
+        return _error_line(record_id, line, outcome.kind, outcome.errors)
+    return _result_line(record_id, line, outcome)
+
+
+def _echoed_id(raw: bytes, fallback: str | None) -> object:
+    """The id of a record that failed validation, if it has a usable one (else None).
+
+    The record's ``id``; when it has none, the ``fallback`` field's value (a course's
+    ``patient_id``), if that is a string or an integer.
+    """
     try:
         document = json.loads(raw)
     except ValueError:
         return None
     if isinstance(document, dict):
+        value = document.get(ID_KEY)
+        if value is None and fallback is not None:
+            value = document.get(fallback)
         try:
-            return _check_id(document.get(ID_KEY))
+            return _check_id(value)
         except PydanticCustomError:
             return None
     return None
 
 
-def _grade_jsonl(scale: Scale, lines: Iterable[bytes], write: Callable[[bytes], object]) -> int:
+def _graded_jsonl(scale: Scale, lines: Iterable[bytes]) -> Iterator[tuple[int, object, object]]:
     """Grade JSON Lines: every line is one record (a blank line is an invalid one).
 
-    Returns:
-        The number of records that were not graded.
+    Yields:
+        (line, id, result or :class:`_Failure`) for each line, in input order.
     """
     validate = scale.records.validate_json
+    fallback = scale.id_field
     progress = _progress(scale.name)
-    invalid = line = 0
+    line = 0
     for line, raw in enumerate(lines, 1):
         data = raw[3:] if line == 1 and raw.startswith(_BOM) else raw
         try:
             record = validate(data)
         except ValidationError as error:
-            invalid += 1
             if data.strip():
                 errors = _validation_errors(error)
                 kind = "parse" if _not_a_record(errors) else "validation"
             else:
                 errors = [_error("", "blank_line", "a blank line is not a JSON object")]
                 kind = "parse"
-            write(_error_line(_echoed_id(data), line, kind, errors))
+            yield line, _echoed_id(data, fallback), _Failure(kind, errors)
         else:
-            output, graded = _graded_line(scale, getattr(record, ID_KEY), line, record)
-            write(output)
-            invalid += not graded
+            record_id = getattr(record, ID_KEY)
+            if record_id is None and fallback is not None:
+                record_id = getattr(record, fallback)
+            yield line, record_id, _grade(scale, record)
         if progress is not None and not line & (_PROGRESS_EVERY - 1):
             progress.update(line)
     if progress is not None:
         progress.finish(line)
+
+
+def _grade_jsonl(scale: Scale, lines: Iterable[bytes], write: Callable[[bytes], object]) -> int:
+    """Grade JSON Lines, writing one output line per input line.
+
+    Returns:
+        The number of records that were not graded.
+    """
+    invalid = 0
+    for line, record_id, outcome in _graded_jsonl(scale, lines):
+        invalid += isinstance(outcome, _Failure)
+        write(_output_line(record_id, line, outcome))
     return invalid
 
 
@@ -509,9 +571,9 @@ def _grade_csv(scale: Scale, lines: Iterable[bytes], write: Callable[[bytes], ob
                 invalid += 1
                 write(_error_line(record_id, line, "validation", _validation_errors(error)))
             else:
-                output, graded = _graded_line(scale, record_id, line, model)
-                write(output)
-                invalid += not graded
+                outcome = _grade(scale, model)
+                invalid += isinstance(outcome, _Failure)
+                write(_output_line(record_id, line, outcome))
         if progress is not None and not count & (_PROGRESS_EVERY - 1):
             progress.update(count)
     if progress is not None:
@@ -602,94 +664,169 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
+@contextlib.contextmanager
+def _input_lines(path: str) -> Iterator[Iterable[bytes]]:
+    """The input's lines as bytes: standard input for ``-``, else the file (closed afterwards)."""
+    if path == "-":
+        yield _stdin_lines()
+    else:
+        with _open(path) as stream:
+            yield stream
+
+
+def _write_document(text: str) -> None:
+    """Write a whole document (a report, a schema) to standard output.
+
+    It is flushed here, so a reader that went away is reported as such (exit code 2) rather than
+    at interpreter exit.
+    """
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 def _run_grading(scale: Scale, args: argparse.Namespace) -> int:
     path: str = args.input
     grade_stream = _grade_csv if _input_format(path, args.format) == "csv" else _grade_jsonl
     output = _Output()
-    if path == "-":
-        invalid = grade_stream(scale, _stdin_lines(), output.write)
-    else:
-        with _open(path) as stream:
-            invalid = grade_stream(scale, stream, output.write)
+    with _input_lines(path) as lines:
+        invalid = grade_stream(scale, lines, output.write)
     output.flush()
     return EXIT_INVALID if invalid else EXIT_OK
 
 
 def _run_schema(args: argparse.Namespace) -> int:
     schema = SCHEMA_MODELS[args.model].model_json_schema()
-    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    _write_document(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 
 
-# --- The demonstration ----------------------------------------------------------------------------
+# --- Courses and the cohort report ----------------------------------------------------------------
 
-#: Example CRS assessments for the demonstration: each shows one rule at work.
-DEMO_CRS: tuple[tuple[str, dict[str, object]], ...] = (
-    (
-        "fever only",
-        {
-            "temperature": {"value": 38.3, "unit": "C"},
-            "hypotension": False,
-            "oxygen": {"device": "room_air"},
-        },
-    ),
-    (
-        "100.4 °F is a fever",
-        {
-            "temperature": {"value": 100.4, "unit": "F"},
-            "hypotension": False,
-            "oxygen": {"device": "room_air"},
-        },
-    ),
-    (
-        "6 L/min is still low flow",
-        {
-            "temperature": {"value": 38.9, "unit": "C"},
-            "hypotension": False,
-            "oxygen": {"device": "nasal_cannula", "flow_l_min": 6.0},
-        },
-    ),
-    (
-        "afebrile on a vasopressor after tocilizumab",
-        {
-            "temperature": {"value": 37.1, "unit": "C"},
-            "fever_waiver": True,
-            "hypotension": True,
-            "vasopressors": ["norepinephrine"],
-            "oxygen": {"device": "room_air"},
-        },
-    ),
-    (
-        "vasopressin does not make it multiple",
-        {
-            "temperature": {"value": 39.0, "unit": "C"},
-            "hypotension": True,
-            "vasopressors": ["vasopressin", "norepinephrine"],
-            "oxygen": {"device": "room_air"},
-        },
-    ),
-    (
-        "CPAP is positive pressure",
-        {
-            "temperature": {"value": 38.5, "unit": "C"},
-            "hypotension": False,
-            "oxygen": {"device": "cpap"},
-        },
-    ),
-    (
-        "missing temperature is not a fever",
-        {"hypotension": True, "vasopressors": [], "oxygen": {"device": "room_air"}},
-    ),
+_COURSES_NOT_CSV = (
+    "courses are read from JSON Lines only: a course nests lists (timed assessments, treatments, "
+    "visits) that a CSV row cannot hold; give a .jsonl or .ndjson file, or --format jsonl"
 )
 
 
-def _demo() -> int:
-    for title, record in DEMO_CRS:
-        result = grade_crs(record)
-        low, high = result.grade_min, result.grade_max
-        shown = str(low) if low == high else f"{low}-{high}"
-        print(f"{title}\n  grade {shown}: {result.explanation}")
-    return 0
+def _jsonl_only(value: str) -> str:
+    """``--format`` of ``course`` and ``report``: ``csv`` is refused with the reason."""
+    if value == "csv":
+        raise argparse.ArgumentTypeError(_COURSES_NOT_CSV)
+    return value
+
+
+def _check_course_input(path: str, given: str | None) -> None:
+    """Courses are JSON Lines: a ``.csv`` file or an unknown suffix is a usage error."""
+    if given is None and path != "-":
+        suffix = Path(path).suffix.lower()
+        if _SUFFIXES.get(suffix) == "csv":
+            raise _UsageError(_COURSES_NOT_CSV)
+        if suffix not in _SUFFIXES:
+            raise _UsageError(
+                f"cannot tell the format of {path!r} from its suffix (.jsonl or .ndjson); "
+                "give --format jsonl"
+            )
+
+
+def _run_course(args: argparse.Namespace) -> int:
+    _check_course_input(args.input, args.format)
+    output = _Output()
+    with _input_lines(args.input) as lines:
+        invalid = _grade_jsonl(COURSE, lines, output.write)
+    output.flush()
+    return EXIT_INVALID if invalid else EXIT_OK
+
+
+def _printable(text: str) -> str:
+    """``text`` on one line: control characters (a newline in a key...) escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _report_excluded(record_id: object, line: int, failure: _Failure) -> None:
+    """Name an excluded record on standard error: one line per problem, with field and reason."""
+    stream = sys.stderr
+    if stream is None:  # no standard error at all (pythonw): the report still counts it
+        return
+    # On a terminal a progress line may be showing: start over it (each message is longer).
+    start = "\r" if stream.isatty() else ""
+    where = (
+        f"line {line}"
+        if record_id is None
+        else f"line {line} (id {json.dumps(record_id, ensure_ascii=False)})"
+    )
+    for error in failure.errors:
+        field_ = _printable(error["loc"]) or "the record as a whole"
+        stream.write(
+            f"{start}{PROG} report: {where} excluded as invalid ({failure.kind}): {field_}: "
+            f"{_printable(error['msg'])} [{error['type']}]\n"
+        )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _input_notice(read: int, excluded: int) -> str:
+    """The report's first lines: how many course records were read, graded and excluded."""
+    text = (
+        f"Input: {_plural(read, 'course record')} read, {read - excluded} graded, "
+        f"{excluded} excluded as invalid"
+    )
+    if excluded:
+        text += (
+            " (each named on standard error with its line, field and reason); the tables below "
+            f"count the {_plural(read - excluded, 'graded course')} only"
+        )
+    return text + "."
+
+
+def _second_course(result: CourseResult, line: int, first_line: dict[str, int]) -> _Failure | None:
+    """A second course for a patient is excluded: the report counts each patient once."""
+    first = first_line.setdefault(result.patient_id, line)
+    if first == line:
+        return None
+    message = (
+        f"patient {result.patient_id!r} already has a course on line {first}; "
+        "the report counts each patient once"
+    )
+    return _Failure("validation", [_error("patient_id", "duplicate_patient", message)])
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    path: str = args.input
+    _check_course_input(path, args.format)
+    # Only the graded courses are kept (the report needs them all), never the input records.
+    results: list[CourseResult] = []
+    first_line: dict[str, int] = {}  # patient_id -> the line of its course
+    excluded = 0
+    with _input_lines(path) as lines:
+        for line, record_id, outcome in _graded_jsonl(COURSE, lines):
+            if isinstance(outcome, CourseResult):
+                failure = _second_course(outcome, line, first_line)
+                if failure is None:
+                    results.append(outcome)
+                    continue
+            else:
+                failure = typing.cast(_Failure, outcome)
+            excluded += 1
+            _report_excluded(record_id, line, failure)
+    read = len(results) + excluded
+    report = build_report(results, notice=_input_notice(read, excluded))
+    if args.output_format == "json":
+        counts = {"source": path, "records": read, "graded": len(results), "excluded": excluded}
+        document = {"input": counts, **report.to_dict()}
+        _write_document(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _write_document(render_text(report))
+    return EXIT_INVALID if excluded else EXIT_OK
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    report = demo_report()
+    _write_document(
+        report.to_json() + "\n" if args.output_format == "json" else render_text(report)
+    )
+    return EXIT_OK
 
 
 # --- The parser: one function per subcommand ------------------------------------------------------
@@ -729,13 +866,7 @@ def _add_grading_command(commands: _Commands, scale: Scale) -> None:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "input",
-        nargs="?",
-        default="-",
-        metavar="INPUT",
-        help="a .jsonl, .ndjson or .csv file, or - for standard input (the default)",
-    )
+    _add_input_argument(parser, "a .jsonl, .ndjson or .csv file")
     parser.add_argument(
         "--format",
         choices=("jsonl", "csv"),
@@ -759,18 +890,116 @@ def _add_schema(commands: _Commands) -> None:
     parser.set_defaults(run=_run_schema)
 
 
+_COURSE_EPILOG = """\
+input:
+  JSON Lines: one Course object per line (patient_id, infusion_at, timestamped
+  crs_assessments and icans_assessments, treatments, sledai_visits, death);
+  every line is a record (a blank line is an invalid one). Times need a time
+  zone. CSV is refused: a course nests lists. The fields: {prog} schema course
+
+output (one JSON line per input line, in input order; id: the record's "id",
+else its patient_id):
+  {{"id": "P1", "line": N, "result": {{...CourseResult.to_dict()...}}}}
+  {{"id": "P1", "line": N, "error": {{"type": "validation",
+    "errors": [{{"loc": "crs_assessments.0.at", "type": ..., "msg": ...}}]}}}}
+
+exit status: 0 every course graded, 1 some courses invalid, 2 usage or I/O error.
+
+example:
+  {prog} course courses.jsonl > graded.jsonl
+"""
+
+_REPORT_EPILOG = """\
+input: courses as for '{prog} course' (JSON Lines, one Course per line).
+
+output: the cohort report (patients by maximum CRS and ICANS grade, onset and
+duration, treatments, SLEDAI-2K by visit, responses, episodes, patients), as
+text or as one JSON document. It starts by saying how many course records were
+read, graded and excluded. An invalid course, or a second course for a
+patient_id already seen, is excluded from the report and named on standard
+error with its line, field and reason; it is never dropped silently.
+
+exit status: 0 every course graded, 1 some courses excluded as invalid (the
+report covers the others), 2 usage or I/O error.
+
+examples:
+  {prog} report courses.jsonl
+  {prog} report courses.jsonl --output-format json > report.json
+"""
+
+
+def _add_input_argument(parser: argparse.ArgumentParser, files: str) -> None:
+    parser.add_argument(
+        "input",
+        nargs="?",
+        default="-",
+        metavar="INPUT",
+        help=f"{files}, or - for standard input (the default)",
+    )
+
+
+def _add_course_input(parser: argparse.ArgumentParser) -> None:
+    _add_input_argument(parser, "a .jsonl or .ndjson file of courses")
+    parser.add_argument(
+        "--format",
+        type=_jsonl_only,
+        choices=("jsonl",),
+        help="the input format: jsonl, the only one for courses (csv is refused)",
+    )
+
+
+def _add_output_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output-format",
+        choices=("text", "json"),
+        default="text",
+        help="text for a terminal (the default) or one JSON document",
+    )
+
+
+def _add_course(commands: _Commands) -> None:
+    parser = commands.add_parser(
+        COURSE.name,
+        help=COURSE.summary,
+        description="Grade patient courses: every assessment, the CRS and ICANS episodes, the "
+        "per-patient summary and the SLEDAI-2K trajectory; one JSON line per course.",
+        epilog=_COURSE_EPILOG.format(prog=PROG),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_course_input(parser)
+    parser.set_defaults(run=_run_course)
+
+
+def _add_report(commands: _Commands) -> None:
+    parser = commands.add_parser(
+        "report",
+        help="grade patient courses and print the cohort report",
+        description="Grade patient courses and print the cohort report (text or JSON).",
+        epilog=_REPORT_EPILOG.format(prog=PROG),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_course_input(parser)
+    _add_output_format(parser)
+    parser.set_defaults(run=_run_report)
+
+
 def _add_demo(commands: _Commands) -> None:
     parser = commands.add_parser(
         "demo",
-        help="grade example assessments and print the results",
-        description="Grade example CRS assessments, each showing one rule, and print the results.",
+        help="print the cohort report for the packaged demo cohort (illustrative data)",
+        description="Print the cohort report for the packaged demo cohort: six synthetic patients "
+        "with refractory SLE treated with CD19- or BCMA-targeting CAR-T cells. The data are "
+        "illustrative, not trial data.",
     )
-    parser.set_defaults(run=lambda args: _demo())
+    _add_output_format(parser)
+    parser.set_defaults(run=_run_demo)
 
 
 #: The subcommands, in the order ``--help`` lists them: adding one is one function here.
 _COMMANDS: tuple[Callable[[_Commands], None], ...] = (
     _add_grading_commands,
+    _add_course,
+    _add_report,
     _add_schema,
     _add_demo,
 )
