@@ -8,7 +8,16 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from astct_grading.criteria.sledai2k import Descriptor
-from astct_grading.sle_response import Sri4Input, assess_sri4
+from astct_grading.sle_response import (
+    DorisInput,
+    LldasInput,
+    SledaiChangeInput,
+    Sri4Input,
+    assess_doris_remission,
+    assess_lldas,
+    assess_sri4,
+    change_from_baseline,
+)
 from astct_grading.sledai import SledaiVisit, score_sledai2k
 
 ADAPTER: TypeAdapter[SledaiVisit] = TypeAdapter(SledaiVisit)
@@ -66,3 +75,47 @@ def test_sri4_validated_model(benchmark: Any) -> None:
     )
     result = benchmark(assess_sri4, data)
     assert result.met is True
+
+
+def test_validate_only_from_json_bytes(benchmark: Any) -> None:
+    visit = benchmark(ADAPTER.validate_json, PAYLOAD)
+    assert visit.platelets_10e9_l == 88
+
+
+def test_sri4_validated_model_nothing_assessed(benchmark: Any) -> None:
+    # Every descriptor open at both visits: which inputs matter is worked out (D13).
+    data = Sri4Input.model_validate({"baseline": {}, "follow_up": {}})
+    result = benchmark(assess_sri4, data)
+    assert result.met is None
+
+
+def test_change_from_baseline_validated_model(benchmark: Any) -> None:
+    data = SledaiChangeInput.model_validate(
+        {"baseline": VISIT, "follow_up": {d.value: False for d in Descriptor}}
+    )
+    result = benchmark(change_from_baseline, data)
+    assert result.change == -11
+
+
+def test_doris_validated_model(benchmark: Any) -> None:
+    data = DorisInput.model_validate(
+        {"visit": VISIT, "pga": 0.4, "prednisolone_mg_day": 5, "stable_maintenance": True}
+    )
+    result = benchmark(assess_doris_remission, data)
+    assert result.met is False
+
+
+def test_lldas_validated_model(benchmark: Any) -> None:
+    data = LldasInput.model_validate(
+        {
+            "visit": VISIT,
+            "haemolytic_anaemia": False,
+            "gastrointestinal_activity": False,
+            "new_activity": False,
+            "pga": 1.0,
+            "prednisolone_mg_day": 7.5,
+            "standard_maintenance": True,
+        }
+    )
+    result = benchmark(assess_lldas, data)
+    assert result.met is False

@@ -423,7 +423,7 @@ def test_two_joints_contradicting_the_call_under_the_chosen_reading(
 def test_arthritis_option_must_be_a_known_reading() -> None:
     with pytest.raises(AstctGradingError) as caught:
         Sledai2kOptions(arthritis_threshold="more_than_2")  # type: ignore[arg-type]
-    assert caught.value.type == "option_value"
+    assert caught.value.type == "invalid_option"
     assert (Sledai2kOptions().min_joints, MORE_THAN_TWO.min_joints) == (2, 3)
 
 
@@ -443,12 +443,17 @@ def test_validated_windows_are_recorded(window: int) -> None:
     assert "D18" in result.decisions
 
 
+@pytest.mark.parametrize(("text", "window"), [("10", 10), ("30", 30)])
+def test_window_as_a_csv_cell(text: str, window: int) -> None:
+    assert SledaiVisit.model_validate({"window_days": text}).window_days == window
+
+
 def test_default_window_is_10_days() -> None:
     assert SledaiVisit().window_days == 10
     assert score_sledai2k(ABSENT).window_days == 10
 
 
-@pytest.mark.parametrize("window", [28, 7, 0, 14, 31, -10, True, "10", None])
+@pytest.mark.parametrize("window", [28, 7, 0, 14, 31, -10, True, "28", " 10", "10.0", None])
 def test_other_windows_are_rejected(window: Any) -> None:
     with pytest.raises(ValidationError) as caught:
         SledaiVisit.model_validate({"window_days": window})

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BeforeValidator, Field, TypeAdapter, model_validator
@@ -73,7 +74,8 @@ Pga = Annotated[FiniteFloat, Field(ge=PGA_MIN, le=PGA_MAX)]
 #: Prednisolone-equivalent dose in mg/day; the upper guard (D15) allows pulse doses.
 PrednisoloneMgDay = Annotated[FiniteFloat, Field(ge=0, le=2000)]
 #: A count of BILAG domains (BILAG-2004 has 9); booleans are rejected (D15).
-BilagCount = Annotated[int, BeforeValidator(_reject_bool), Field(ge=0, le=9)]
+_BILAG_DOMAINS = 9
+BilagCount = Annotated[int, BeforeValidator(_reject_bool), Field(ge=0, le=_BILAG_DOMAINS)]
 
 
 class Outcome(str, Enum):
@@ -386,8 +388,8 @@ def _open_terms(result: Sledai2kResult, prefix: str, sign: int = 1) -> list[_Ter
     ]
 
 
-def _items(result: Sledai2kResult) -> tuple[SledaiItem, ...]:
-    return tuple(item for item in result.items if isinstance(item, SledaiItem))
+def _items(result: Sledai2kResult) -> list[SledaiItem]:
+    return [item for item in result.items if isinstance(item, SledaiItem)]
 
 
 def _sum_matters(
@@ -400,14 +402,19 @@ def _sum_matters(
     kept as a bit set.
     """
     floor = fixed + sum(w for w, _ in terms if w < 0)
+    # Whether a term matters depends only on its weight and the other terms' weights, so the terms
+    # of one weight share the answer: it is worked out once per weight (at most 8: ±8, ±4, ±2, ±1).
+    matters: dict[int, bool] = {}
     fields: list[str] = []
     for i, (weight, names) in enumerate(terms):
-        reach = 1 << (fixed - floor)
-        for j, (other, _) in enumerate(terms):
-            if j != i:
-                reach |= reach << other if other > 0 else reach >> -other
-        totals = (floor + k for k in range(reach.bit_length()) if reach >> k & 1)
-        if any(holds(total) != holds(total + weight) for total in totals):
+        if weight not in matters:
+            reach = 1 << (fixed - floor)
+            for j, (other, _) in enumerate(terms):
+                if j != i:
+                    reach |= reach << other if other > 0 else reach >> -other
+            totals = (floor + k for k in range(reach.bit_length()) if reach >> k & 1)
+            matters[weight] = any(holds(total) != holds(total + weight) for total in totals)
+        if matters[weight]:
             fields.extend(names)
     return tuple(dict.fromkeys(fields))
 
@@ -420,17 +427,30 @@ def _tri(low_holds: bool, high_holds: bool) -> Outcome:
     return Outcome.CANNOT_TELL
 
 
+#: Each definition's criteria by key.
+_DORIS: Mapping[str, Criterion] = {c.key: c for c in DORIS_CRITERIA}
+_LLDAS: Mapping[str, Criterion] = {c.key: c for c in LLDAS_CRITERIA}
+_SRI4: Mapping[str, Criterion] = {c.key: c for c in SRI4_CRITERIA}
+
+#: An outcome in words, for the explanations.
+_WORDS: Mapping[Outcome, str] = {outcome: outcome.value.replace("_", " ") for outcome in Outcome}
+
+
 def _criterion(
-    table: Sequence[Criterion], key: str, outcome: Outcome, detail: str, missing: Sequence[str] = ()
+    table: Mapping[str, Criterion],
+    key: str,
+    outcome: Outcome,
+    detail: str,
+    missing: Sequence[str] = (),
 ) -> CriterionResult:
-    rule = next(c for c in table if c.key == key)
+    rule = table[key]
     return CriterionResult(
-        key=key,
-        outcome=outcome,
-        rule=rule.rule,
-        detail=f"{detail}: {outcome.value.replace('_', ' ')}",
-        source=rule.source,
-        missing=tuple(missing) if outcome is Outcome.CANNOT_TELL else (),
+        key,
+        outcome,
+        rule.rule,
+        f"{detail}: {_WORDS[outcome]}",
+        rule.source,
+        tuple(missing) if outcome is Outcome.CANNOT_TELL else (),
     )
 
 
@@ -439,7 +459,11 @@ def _span(low: float, high: float) -> str:
 
 
 def _flag(
-    table: Sequence[Criterion], key: str, value: bool | None, field: str, words: tuple[str, str]
+    table: Mapping[str, Criterion],
+    key: str,
+    value: bool | None,
+    field: str,
+    words: tuple[str, str],
 ) -> CriterionResult:
     """A criterion met when an input is False (``words``: when True, when False)."""
     if value is None:
@@ -449,7 +473,7 @@ def _flag(
 
 
 def _at_most(
-    table: Sequence[Criterion],
+    table: Mapping[str, Criterion],
     key: str,
     value: float | None,
     field: str,
@@ -473,6 +497,12 @@ def _at_most(
     )
 
 
+@lru_cache(maxsize=256)
+def _in_order(decisions: frozenset[str]) -> tuple[str, ...]:
+    """Decision ids (decisions.md) in numeric order; there are few distinct sets, so cached."""
+    return tuple(sorted(decisions, key=lambda d: int(d[1:])))
+
+
 def _finish(
     definition: str,
     criteria: tuple[CriterionResult, ...],
@@ -480,31 +510,25 @@ def _finish(
     version: str,
     extra_decisions: Iterable[str] = (),
 ) -> ResponseResult:
-    outcome = _all(c.outcome for c in criteria)
+    outcome = _all([c.outcome for c in criteria])
     missing: tuple[str, ...] = ()
+    applied = {d for score in scores for d in score.decisions}
+    applied.update(("D19", *extra_decisions))
     if outcome is Outcome.CANNOT_TELL:
         missing = tuple(dict.fromkeys(f for c in criteria for f in c.missing))
-    applied = {d for score in scores for d in score.decisions} | {"D19", *extra_decisions}
-    if outcome is Outcome.CANNOT_TELL:
         applied.add("D13")
-    decisions = tuple(sorted(applied, key=lambda d: int(d[1:])))
-    words = {
-        Outcome.MET: "met",
-        Outcome.NOT_MET: "not met",
-        Outcome.CANNOT_TELL: "cannot tell",
-    }
-    explanation = f"{definition} {words[outcome]}: " + "; ".join(c.detail for c in criteria)
+    explanation = f"{definition} {_WORDS[outcome]}: " + "; ".join([c.detail for c in criteria])
     if missing:
         explanation += "; open until given: " + ", ".join(missing)
     return ResponseResult(
-        definition=definition,
-        outcome=outcome,
-        criteria=criteria,
-        scores=scores,
-        missing=missing,
-        decisions=decisions,
-        criteria_version=version,
-        explanation=explanation + ".",
+        definition,
+        outcome,
+        criteria,
+        scores,
+        missing,
+        _in_order(frozenset(applied)),
+        version,
+        explanation + ".",
     )
 
 
@@ -557,8 +581,7 @@ def change_from_baseline(
         for _, names in (*_open_terms(base, "baseline."), *_open_terms(follow, "follow_up."))
         for f in names
     )
-    applied = {*base.decisions, *follow.decisions}
-    decisions = tuple(sorted(applied, key=lambda x: int(x[1:])))
+    decisions = _in_order(frozenset((*base.decisions, *follow.decisions)))
     text = (
         f"SLEDAI-2K change {_span(low, high)}: baseline {_span(base.score_min, base.score_max)}, "
         f"follow-up {_span(follow.score_min, follow.score_max)}"
@@ -589,6 +612,30 @@ def change_from_baseline(
 # --- SRI-4 -------------------------------------------------------------------------------------
 
 
+#: Below this many hundredths (10^12), floats are far closer together than 0.01, so a float that
+#: is a whole number of hundredths has that decimal as its shortest representation.
+_EXACT_HUNDREDTHS_MAX = 10**12
+_PGA_INCREASE_NEEDED = f" (< {describe(SRI4_PGA_INCREASE_BELOW)} needed)"
+
+
+def _exact_difference(a: float, b: float) -> float:
+    """``a - b`` on the decimals as given, exactly, then as a float (D14).
+
+    So 1.3 - 1.0 is 0.3, not 0.30000000000000004.
+    """
+    hundredths_a, hundredths_b = round(a * 100), round(b * 100)
+    if (
+        abs(hundredths_a) < _EXACT_HUNDREDTHS_MAX
+        and abs(hundredths_b) < _EXACT_HUNDREDTHS_MAX
+        and hundredths_a / 100 == a
+        and hundredths_b / 100 == b
+    ):
+        # Both are whole hundredths (as a PGA usually is): their decimals are those hundredths, the
+        # integer difference is exact, and the division rounds it to a float as float(Decimal) does.
+        return (hundredths_a - hundredths_b) / 100
+    return float(Decimal(repr(a)) - Decimal(repr(b)))
+
+
 def _pga_increase(base: float | None, follow: float | None) -> CriterionResult:
     """PGA worsening must be < 0.3 (Furie 2009).
 
@@ -596,27 +643,22 @@ def _pga_increase(base: float | None, follow: float | None) -> CriterionResult:
     both sides of the bound (D13).
     """
     key = "pga_increase_below_0_3"
-
-    def exact(value: float | None, unknown: int) -> Decimal:
-        # Exact decimal arithmetic, so 1.3 - 1.0 is 0.3, not 0.30000000000000004 (D14).
-        return Decimal(unknown) if value is None else Decimal(repr(value))
-
-    low = float(exact(follow, PGA_MIN) - exact(base, PGA_MAX))
-    high = float(exact(follow, PGA_MAX) - exact(base, PGA_MIN))
-    outcome = _tri(
-        quantize(high) < SRI4_PGA_INCREASE_BELOW, quantize(low) < SRI4_PGA_INCREASE_BELOW
+    low = quantize(
+        _exact_difference(PGA_MIN if follow is None else follow, PGA_MAX if base is None else base)
     )
-    shown = [
-        f"PGA {'not given' if v is None else describe(v)} at {when}"
-        for when, v in (("baseline", base), ("follow-up", follow))
-    ]
+    high = quantize(
+        _exact_difference(PGA_MAX if follow is None else follow, PGA_MIN if base is None else base)
+    )
+    outcome = _tri(high < SRI4_PGA_INCREASE_BELOW, low < SRI4_PGA_INCREASE_BELOW)
+    shown_base = "not given" if base is None else describe(base)
+    shown_follow = "not given" if follow is None else describe(follow)
     missing = [name for name, v in (("pga_baseline", base), ("pga_follow_up", follow)) if v is None]
     return _criterion(
-        SRI4_CRITERIA,
+        _SRI4,
         key,
         outcome,
-        f"{', '.join(shown)}, increase {_span(quantize(low), quantize(high))} "
-        f"(< {describe(SRI4_PGA_INCREASE_BELOW)} needed)",
+        f"PGA {shown_base} at baseline, PGA {shown_follow} at follow-up, "
+        f"increase {_span(low, high)}{_PGA_INCREASE_NEEDED}",
         missing,
     )
 
@@ -624,12 +666,21 @@ def _pga_increase(base: float | None, follow: float | None) -> CriterionResult:
 def _bilag(value: int | None, key: str, grade: str, most: int) -> CriterionResult:
     field = f"new_bilag_{grade.lower()}"
     if value is None:
-        return _criterion(
-            SRI4_CRITERIA, key, Outcome.CANNOT_TELL, f"new BILAG {grade} not given", (field,)
-        )
+        return _criterion(_SRI4, key, Outcome.CANNOT_TELL, f"new BILAG {grade} not given", (field,))
     outcome = Outcome.MET if value <= most else Outcome.NOT_MET
     allowed = f"≤ {most}" if most else "none"
-    return _criterion(SRI4_CRITERIA, key, outcome, f"{value} new BILAG {grade} ({allowed} allowed)")
+    return _criterion(_SRI4, key, outcome, f"{value} new BILAG {grade} ({allowed} allowed)")
+
+
+#: The BILAG criteria for every count a model holds (None, 0-9): few, so built once.
+_BILAG_A: Mapping[int | None, CriterionResult] = {
+    value: _bilag(value, "no_new_bilag_a", "A", SRI4_MAX_NEW_BILAG_A)
+    for value in (None, *range(_BILAG_DOMAINS + 1))
+}
+_BILAG_B: Mapping[int | None, CriterionResult] = {
+    value: _bilag(value, "at_most_one_new_bilag_b", "B", SRI4_MAX_NEW_BILAG_B)
+    for value in (None, *range(_BILAG_DOMAINS + 1))
+}
 
 
 def assess_sri4(
@@ -678,7 +729,7 @@ def assess_sri4(
         terms = [*_open_terms(base, "baseline."), *_open_terms(follow, "follow_up.", -1)]
         missing = _sum_matters(base.score_min - follow.score_min, terms, holds)
     reduction = _criterion(
-        SRI4_CRITERIA,
+        _SRI4,
         "sledai_reduction_at_least_4",
         outcome,
         f"SLEDAI-2K {_span(base.score_min, base.score_max)} at baseline, "
@@ -688,8 +739,10 @@ def assess_sri4(
     )
     criteria = (
         reduction,
-        _bilag(d.new_bilag_a, "no_new_bilag_a", "A", SRI4_MAX_NEW_BILAG_A),
-        _bilag(d.new_bilag_b, "at_most_one_new_bilag_b", "B", SRI4_MAX_NEW_BILAG_B),
+        _BILAG_A.get(d.new_bilag_a)
+        or _bilag(d.new_bilag_a, "no_new_bilag_a", "A", SRI4_MAX_NEW_BILAG_A),
+        _BILAG_B.get(d.new_bilag_b)
+        or _bilag(d.new_bilag_b, "at_most_one_new_bilag_b", "B", SRI4_MAX_NEW_BILAG_B),
         _pga_increase(d.pga_baseline, d.pga_follow_up),
     )
     extra = ("D14",) if d.pga_baseline is not None and d.pga_follow_up is not None else ()
@@ -697,6 +750,35 @@ def assess_sri4(
 
 
 # --- DORIS 2021 --------------------------------------------------------------------------------
+
+
+def _flags(
+    table: Mapping[str, Criterion],
+    key: str,
+    field: str,
+    words: tuple[str, str],
+    *,
+    inverted: bool = False,
+) -> Mapping[bool | None, CriterionResult]:
+    """A ``_flag`` criterion for each value its input can take (None, True, False), built once.
+
+    ``inverted``: the criterion is met when the input is True (e.g. therapy at a stable dose).
+    """
+    return {
+        value: _flag(
+            table, key, None if value is None else (not value if inverted else value), field, words
+        )
+        for value in (None, True, False)
+    }
+
+
+_STABLE_MAINTENANCE = _flags(
+    _DORIS,
+    "stable_maintenance",
+    "stable_maintenance",
+    ("maintenance therapy not stable", "maintenance therapy stable"),
+    inverted=True,
+)
 
 
 def assess_doris_remission(
@@ -745,14 +827,14 @@ def assess_doris_remission(
         missing = _sum_matters(low, terms, lambda total: total == 0)
     criteria = (
         _criterion(
-            DORIS_CRITERIA,
+            _DORIS,
             "clinical_sledai_zero",
             outcome,
             f"clinical SLEDAI {_span(low, high)} (0 needed; serology not considered)",
             missing,
         ),
         _at_most(
-            DORIS_CRITERIA,
+            _DORIS,
             "pga_below_0_5",
             d.pga,
             "pga",
@@ -761,7 +843,7 @@ def assess_doris_remission(
             label="PGA",
         ),
         _at_most(
-            DORIS_CRITERIA,
+            _DORIS,
             "prednisolone_at_most_5",
             d.prednisolone_mg_day,
             "prednisolone_mg_day",
@@ -770,13 +852,7 @@ def assess_doris_remission(
             label="prednisolone",
             unit=" mg/day",
         ),
-        _flag(
-            DORIS_CRITERIA,
-            "stable_maintenance",
-            None if d.stable_maintenance is None else not d.stable_maintenance,
-            "stable_maintenance",
-            ("maintenance therapy not stable", "maintenance therapy stable"),
-        ),
+        _STABLE_MAINTENANCE[d.stable_maintenance],
     )
     extra = ("D14",) if d.pga is not None or d.prednisolone_mg_day is not None else ()
     return _finish("DORIS remission", criteria, (score,), DORIS_VERSION, extra)
@@ -785,6 +861,28 @@ def assess_doris_remission(
 # --- LLDAS -------------------------------------------------------------------------------------
 
 _MAJOR = frozenset(rule.descriptor.value for rule in DESCRIPTORS.values() if rule.major_organ)
+_NO_HAEMOLYTIC_ANAEMIA = _flags(
+    _LLDAS,
+    "no_haemolytic_anaemia",
+    "haemolytic_anaemia",
+    ("haemolytic anaemia", "no haemolytic anaemia"),
+)
+_NO_GASTROINTESTINAL_ACTIVITY = _flags(
+    _LLDAS,
+    "no_gastrointestinal_activity",
+    "gastrointestinal_activity",
+    ("gastrointestinal activity", "no gastrointestinal activity"),
+)
+_NO_NEW_ACTIVITY = _flags(
+    _LLDAS, "no_new_activity", "new_activity", ("new lupus activity", "no new lupus activity")
+)
+_STANDARD_MAINTENANCE = _flags(
+    _LLDAS,
+    "standard_maintenance",
+    "standard_maintenance",
+    ("not standard maintenance therapy", "standard maintenance therapy"),
+    inverted=True,
+)
 
 
 def assess_lldas(
@@ -850,41 +948,19 @@ def assess_lldas(
 
     criteria = (
         _criterion(
-            LLDAS_CRITERIA,
+            _LLDAS,
             "sledai_at_most_4",
             total_outcome,
             f"SLEDAI-2K {_span(score.score_min, score.score_max)} (≤ {LLDAS_SLEDAI_MAX} needed)",
             total_missing,
         ),
-        _criterion(
-            LLDAS_CRITERIA, "no_major_organ_activity", major_outcome, major_detail, major_missing
-        ),
-        _flag(
-            LLDAS_CRITERIA,
-            "no_haemolytic_anaemia",
-            d.haemolytic_anaemia,
-            "haemolytic_anaemia",
-            ("haemolytic anaemia", "no haemolytic anaemia"),
-        ),
-        _flag(
-            LLDAS_CRITERIA,
-            "no_gastrointestinal_activity",
-            d.gastrointestinal_activity,
-            "gastrointestinal_activity",
-            ("gastrointestinal activity", "no gastrointestinal activity"),
-        ),
-        _flag(
-            LLDAS_CRITERIA,
-            "no_new_activity",
-            d.new_activity,
-            "new_activity",
-            ("new lupus activity", "no new lupus activity"),
-        ),
+        _criterion(_LLDAS, "no_major_organ_activity", major_outcome, major_detail, major_missing),
+        _NO_HAEMOLYTIC_ANAEMIA[d.haemolytic_anaemia],
+        _NO_GASTROINTESTINAL_ACTIVITY[d.gastrointestinal_activity],
+        _NO_NEW_ACTIVITY[d.new_activity],
+        _at_most(_LLDAS, "pga_at_most_1", d.pga, "pga", LLDAS_PGA_MAX, strict=False, label="PGA"),
         _at_most(
-            LLDAS_CRITERIA, "pga_at_most_1", d.pga, "pga", LLDAS_PGA_MAX, strict=False, label="PGA"
-        ),
-        _at_most(
-            LLDAS_CRITERIA,
+            _LLDAS,
             "prednisolone_at_most_7_5",
             d.prednisolone_mg_day,
             "prednisolone_mg_day",
@@ -893,13 +969,7 @@ def assess_lldas(
             label="prednisolone",
             unit=" mg/day",
         ),
-        _flag(
-            LLDAS_CRITERIA,
-            "standard_maintenance",
-            None if d.standard_maintenance is None else not d.standard_maintenance,
-            "standard_maintenance",
-            ("not standard maintenance therapy", "standard maintenance therapy"),
-        ),
+        _STANDARD_MAINTENANCE[d.standard_maintenance],
     )
     extra = ("D14",) if d.pga is not None or d.prednisolone_mg_day is not None else ()
     return _finish("LLDAS", criteria, (score,), LLDAS_VERSION, extra)

@@ -9,11 +9,12 @@ defines it, or both; when both are given they must agree (D17).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
-from typing import Annotated, Any, Literal
+from itertools import product
+from operator import getitem, itemgetter
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     BeforeValidator,
@@ -40,6 +41,7 @@ from astct_grading.criteria.sledai2k import (
     DEFAULT_WINDOW_DAYS,
     DESCRIPTORS,
     LAB_BOUNDS,
+    MAX_SCORE,
     ORIGINAL_SLEDAI_ARTHRITIS_MIN_JOINTS,
     WINDOWS_DAYS,
     ActivityBand,
@@ -64,7 +66,10 @@ __all__ = [
 
 
 def _window(value: object) -> object:
-    # Only the validated windows: 10 days (the form) or 30 days (Touma 2010); D18.
+    # Only the validated windows: 10 days (the form) or 30 days (Touma 2010); D18. A numeric string
+    # ("30", as a CSV cell) is read like every other number in the models.
+    if isinstance(value, str) and value in _WINDOW_TEXT:
+        return _WINDOW_TEXT[value]
     if isinstance(value, bool) or value not in WINDOWS_DAYS:
         raise PydanticCustomError(
             "sledai_window",
@@ -74,17 +79,26 @@ def _window(value: object) -> object:
     return value
 
 
+_WINDOW_TEXT = {str(days): days for days in WINDOWS_DAYS}
+
 #: The look-back window in days: 10 (default) or 30; anything else is rejected (D18).
 WindowDays = Annotated[Literal[10, 30], BeforeValidator(_window)]
+
+#: FiniteFloat (D15) for the plausibility guards below, with finiteness checked by pydantic-core:
+#: given before the boolean check, it sits inside the float validator instead of in a Python
+#: validator after it, with the same errors. The bounds stay Python validators (in the core one
+#: they would report ``1000.0`` for ``1000`` in the error's context), and the measurement models
+#: keep FiniteFloat (their bound is checked before finiteness: NaN fails it, not finiteness).
+_Finite = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_reject_bool)]
 
 #: A whole count; booleans are rejected (D15).
 Count = Annotated[int, BeforeValidator(_reject_bool), Field(ge=0)]
 
 # Plausibility guards (D15): generous, only to catch unit or entry errors.
-PlateletCount = Annotated[FiniteFloat, Field(ge=0, le=5000)]
-WbcCount = Annotated[FiniteFloat, Field(ge=0, le=1000)]
-ProteinuriaGrams = Annotated[FiniteFloat, Field(ge=0, le=100)]
-CellsPerHpf = Annotated[FiniteFloat, Field(ge=0, le=1000)]
+PlateletCount = Annotated[_Finite, Field(ge=0, le=5000)]
+WbcCount = Annotated[_Finite, Field(ge=0, le=1000)]
+ProteinuriaGrams = Annotated[_Finite, Field(ge=0, le=100)]
+CellsPerHpf = Annotated[_Finite, Field(ge=0, le=1000)]
 #: Joints with pain and signs of inflammation; at most the 68 of a full joint count.
 JointCount = Annotated[Count, Field(le=68)]
 
@@ -148,95 +162,118 @@ _LAB_NAMES: Mapping[str, str] = {
     "urine_rbc_per_hpf": "urine RBC",
     "urine_wbc_per_hpf": "urine WBC",
 }
-_LAB_BY_DESCRIPTOR: Mapping[Descriptor, LabBound] = {b.descriptor: b for b in LAB_BOUNDS}
 _COMPLEMENTS = (("c3", "C3"), ("c4", "C4"), ("ch50", "CH50"))
+_COMPLEMENT_FIELDS = tuple(field for field, _ in _COMPLEMENTS)
 
 #: The raw fields that can decide each laboratory descriptor (D16, D17).
 _RAW_FIELDS: Mapping[Descriptor, tuple[str, ...]] = {
     **{b.descriptor: (b.field,) for b in LAB_BOUNDS},
-    Descriptor.LOW_COMPLEMENT: tuple(field for field, _ in _COMPLEMENTS),
+    Descriptor.LOW_COMPLEMENT: _COMPLEMENT_FIELDS,
     Descriptor.INCREASED_DNA_BINDING: ("anti_dsdna",),
     Descriptor.ARTHRITIS: ("arthritis_joint_count",),
 }
+_RAW_FIELDS_BY_NAME: Mapping[str, tuple[str, ...]] = {d.value: f for d, f in _RAW_FIELDS.items()}
+
+#: What the raw measurements say about one descriptor: present (None when they leave it open),
+#: the detail for the explanation, and the raw fields still unmeasured. A plain tuple: one is
+#: built for every raw value scored or validated.
+_Raw = tuple[bool | None, str, tuple[str, ...]]
+
+#: Reads what a descriptor's raw values say, from the visit's fields and the fewest joints that
+#: make arthritis (D16). Called only when one of its raw fields is given.
+_Reader = Callable[[Mapping[str, Any], int], _Raw]
 
 
-@dataclass(frozen=True, slots=True)
-class _Raw:
-    """What the raw measurements say about one descriptor."""
+def _lab_reader(bound: LabBound) -> _Reader:
+    """The reader of one absolute laboratory bound (D17), its texts built once."""
+    field, limit, below = bound.field, bound.bound, bound.relation == "<"
+    # The temperature shows itself (with its unit and, in °F, its value in °C).
+    label = None if field == "temperature" else f"{_LAB_NAMES[field]} "
+    if_present = f" {bound.relation} {limit:.1f} {bound.unit}"
+    if_absent = f" not {bound.relation} {limit:.1f} {bound.unit}"
 
-    present: bool | None
-    detail: str
-    unmeasured: tuple[str, ...] = ()
+    def read(data: Mapping[str, Any], min_joints: int) -> _Raw:
+        value = data[field]
+        if label is None:
+            present = value.celsius > limit  # already rounded to 0.01 °C (D14)
+            shown = str(value)
+        else:
+            measured = quantize(value)  # compared at 0.01 of the unit (D14)
+            present = measured < limit if below else measured > limit
+            shown = label + describe(value)
+        return present, shown + (if_present if present else if_absent), ()
 
-
-def _lab(bound: LabBound, data: Mapping[str, Any]) -> _Raw | None:
-    value = data.get(bound.field)
-    if value is None:
-        return None
-    if bound.field == "temperature":
-        present = value.celsius > bound.bound  # already rounded to 0.01 °C (D14)
-        shown = str(value)
-    else:
-        measured = quantize(value)  # compared at 0.01 of the unit (D14)
-        present = measured < bound.bound if bound.relation == "<" else measured > bound.bound
-        shown = f"{_LAB_NAMES[bound.field]} {describe(value)}"
-    relation = bound.relation if present else f"not {bound.relation}"
-    return _Raw(present, f"{shown} {relation} {bound.bound:.1f} {bound.unit}")
+    return read
 
 
-def _complement(data: Mapping[str, Any]) -> _Raw | None:
-    given = [(field, name, data.get(field)) for field, name in _COMPLEMENTS]
-    measured = [(field, name, m) for field, name, m in given if m is not None]
-    if not measured:
-        return None
+def _complement_normal(measured: tuple[bool, bool, bool]) -> _Raw:
+    """The evidence when the measured complements are all at or above their lower limits."""
+    normal = ", ".join(name for (_, name), m in zip(_COMPLEMENTS, measured, strict=True) if m)
+    unmeasured = tuple(field for (field, _), m in zip(_COMPLEMENTS, measured, strict=True) if not m)
+    if not unmeasured:
+        return False, f"{normal} not below the lab lower limits", ()
+    names = ", ".join(name for (_, name), m in zip(_COMPLEMENTS, measured, strict=True) if not m)
+    return None, f"{normal} not below the lab lower limit, {names} not measured", unmeasured
+
+
+#: Which complements were measured -> the evidence when none is low (seven patterns).
+_COMPLEMENT_NORMAL: Mapping[tuple[bool, bool, bool], _Raw] = {
+    (c3, c4, ch50): _complement_normal((c3, c4, ch50))
+    for c3 in (True, False)
+    for c4 in (True, False)
+    for ch50 in (True, False)
+    if c3 or c4 or ch50
+}
+
+
+def _complement(data: Mapping[str, Any], min_joints: int) -> _Raw:
+    # Some complements may be missing from a partly validated visit (D17 check).
+    c3, c4, ch50 = data.get("c3"), data.get("c4"), data.get("ch50")
     low = [
         f"{name} {describe(m.value)} < {describe(m.lower_limit)} (lab lower limit)"
-        for _, name, m in measured
-        if m.low
+        for name, m in (("C3", c3), ("C4", c4), ("CH50", ch50))
+        if m is not None and m.low
     ]
     if low:
-        return _Raw(True, "; ".join(low))
-    normal = ", ".join(name for _, name, _ in measured)
-    unmeasured = tuple(field for field, _, m in given if m is None)
-    if not unmeasured:
-        return _Raw(False, f"{normal} not below the lab lower limits")
-    names = ", ".join(name for field, name, _ in given if field in unmeasured)
-    return _Raw(None, f"{normal} not below the lab lower limit, {names} not measured", unmeasured)
+        return True, "; ".join(low), ()
+    return _COMPLEMENT_NORMAL[c3 is not None, c4 is not None, ch50 is not None]
 
 
-def _dna(data: Mapping[str, Any]) -> _Raw | None:
-    m = data.get("anti_dsdna")
-    if m is None:
-        return None
-    relation = ">" if m.raised else "not >"
-    return _Raw(
-        m.raised,
+def _dna(data: Mapping[str, Any], min_joints: int) -> _Raw:
+    m = data["anti_dsdna"]
+    raised = m.raised
+    relation = ">" if raised else "not >"
+    return (
+        raised,
         f"anti-dsDNA {describe(m.value)} {relation} {describe(m.upper_limit)} (lab upper limit)",
+        (),
     )
 
 
-def _arthritis(data: Mapping[str, Any], min_joints: int) -> _Raw | None:
-    count = data.get("arthritis_joint_count")
-    if count is None:
-        return None
+#: (the reading is "≥ 2", present) -> the end of the arthritis evidence (D16).
+_ARTHRITIS_WORDS: Mapping[tuple[bool, bool], str] = {
+    (two_or_more, present): (
+        f" inflamed joints {'meets' if present else 'does not meet'} "
+        f"'{'≥ 2' if two_or_more else 'more than 2'} joints' (D16)"
+    )
+    for two_or_more in (True, False)
+    for present in (True, False)
+}
+
+
+def _arthritis(data: Mapping[str, Any], min_joints: int) -> _Raw:
+    count = data["arthritis_joint_count"]
     present = count >= min_joints
-    rule = "≥ 2" if min_joints == ARTHRITIS_MIN_JOINTS else "more than 2"
-    word = "meets" if present else "does not meet"
-    return _Raw(present, f"{count} inflamed joints {word} '{rule} joints' (D16)")
+    return present, f"{count}{_ARTHRITIS_WORDS[min_joints == ARTHRITIS_MIN_JOINTS, present]}", ()
 
 
-def _raw(descriptor: Descriptor, data: Mapping[str, Any], min_joints: int) -> _Raw | None:
-    """The raw evidence for a descriptor that has a raw measurement (D16, D17).
-
-    None when the measurement was not given.
-    """
-    if descriptor in _LAB_BY_DESCRIPTOR:
-        return _lab(_LAB_BY_DESCRIPTOR[descriptor], data)
-    if descriptor is Descriptor.LOW_COMPLEMENT:
-        return _complement(data)
-    if descriptor is Descriptor.INCREASED_DNA_BINDING:
-        return _dna(data)
-    return _arthritis(data, min_joints)  # the one other descriptor with a raw value
+#: Descriptor -> the reader of its raw values (D16, D17).
+_READERS: Mapping[str, _Reader] = {
+    **{b.descriptor.value: _lab_reader(b) for b in LAB_BOUNDS},
+    Descriptor.LOW_COMPLEMENT.value: _complement,
+    Descriptor.INCREASED_DNA_BINDING.value: _dna,
+    Descriptor.ARTHRITIS.value: _arthritis,
+}
 
 
 def _conflict(descriptor: Descriptor, given: bool, evidence: str, note: str) -> PydanticCustomError:
@@ -394,21 +431,28 @@ class SledaiVisit(InputModel):
         """A descriptor and the raw value defining it must agree (D17)."""
         if value is None:
             return value
-        descriptor = Descriptor(str(info.field_name))
+        name = str(info.field_name)
+        data = info.data
+        for field in _RAW_FIELDS_BY_NAME[name]:
+            if data.get(field) is not None:
+                break
+        else:
+            return value  # no raw value given: nothing to agree with (the common case)
         readings: tuple[int, ...] = (ARTHRITIS_MIN_JOINTS,)
         note = _EXCLUSION_HINT
-        if descriptor is Descriptor.ARTHRITIS:
+        if name == "arthritis":
             # A joint count contradicts the call only if it does so under both readings of D16
             # (<= 1 or >= 3 joints); at exactly 2 the chosen reading decides, checked when scoring.
             readings = (ARTHRITIS_MIN_JOINTS, ORIGINAL_SLEDAI_ARTHRITIS_MIN_JOINTS)
             note = "D16"
+        read = _READERS[name]
         evidence = ""
         for min_joints in readings:
-            raw = _raw(descriptor, info.data, min_joints)
-            if raw is None or raw.present is None or raw.present == value:
+            present, detail, _ = read(data, min_joints)
+            if present is None or present == value:
                 return value
-            evidence = evidence or raw.detail
-        raise _conflict(descriptor, value, evidence, note)
+            evidence = evidence or detail
+        raise _conflict(Descriptor(name), value, evidence, note)
 
 
 _ADAPTER: TypeAdapter[SledaiVisit] = TypeAdapter(SledaiVisit)
@@ -432,7 +476,7 @@ class Sledai2kOptions:
     def __post_init__(self) -> None:
         if self.arthritis_threshold not in ("two_or_more", "more_than_two"):
             raise AstctGradingError(
-                "option_value",
+                "invalid_option",
                 "arthritis_threshold is 'two_or_more' or 'more_than_two', "
                 f"not {self.arthritis_threshold!r} (D16)",
             )
@@ -584,12 +628,44 @@ def _causes(rule: DescriptorRule) -> str:
     return ", ".join(rule.excluded_causes)
 
 
-def _item(
-    rule: DescriptorRule, given: bool | None, raw: _Raw | None, other: bool | None
-) -> SledaiItem:
-    """Score one descriptor from the clinician's call, the raw evidence and the cause (D13, D17)."""
+class _Template(NamedTuple):
+    """A scored descriptor, short of the raw evidence's text (D13, D17).
+
+    Everything but that text follows from the clinician's call, the cause and what the raw values
+    say (present or not, and which are unmeasured), so templates are built once, for every case.
+    """
+
+    name: str
+    weight: int
+    basis: Basis
+    present: bool | None
+    excluded: bool | None
+    serological: bool
+    points_min: int
+    points_max: int
+    missing: tuple[str, ...]
+    #: The evidence is ``head + detail + tail`` (``head`` alone when the raw detail is not used).
+    head: str
+    tail: str
+    uses_detail: bool
+    #: The parts of the explanation, before the evidence (counted, excluded), or whole (open).
+    counted: str | None
+    excluded_part: str | None
+    open_part: str | None
+
+
+def _template(
+    rule: DescriptorRule,
+    given: bool | None,
+    other: bool | None,
+    raw: tuple[bool | None, tuple[str, ...]] | None,
+) -> _Template:
+    """Score one descriptor from the clinician's call, the raw evidence and the cause (D13, D17).
+
+    ``raw`` is what the raw values say (present, the raw fields unmeasured), None without them.
+    """
     name = rule.descriptor.value
-    raw_present = raw.present if raw is not None else None
+    raw_present = raw[0] if raw is not None else None
     present = given if given is not None else raw_present
     if given is not None:
         basis = Basis.CLINICIAN_AND_RAW_VALUE if raw_present is not None else Basis.CLINICIAN
@@ -601,76 +677,193 @@ def _item(
 
     missing: list[str] = []
     if p_lo != p_hi and own_hi:
-        unmeasured = raw.unmeasured if raw is not None else _RAW_FIELDS.get(rule.descriptor, ())
+        unmeasured = raw[1] if raw is not None else _RAW_FIELDS.get(rule.descriptor, ())
         missing.extend((name, *unmeasured))
     if own_lo != own_hi and p_hi:
         missing.append(f"{name}_other_cause")
 
-    raw_detail = raw.detail if raw is not None else ""
+    head, tail, uses_detail = "", "", raw is not None
     if basis is Basis.CLINICIAN:
-        evidence = "clinician's call" if given else "absent by clinician's call"
+        head, uses_detail = ("clinician's call" if given else "absent by clinician's call"), False
     elif basis is Basis.CLINICIAN_AND_RAW_VALUE:
-        evidence = f"{raw_detail}, as the clinician recorded"
-    elif basis is Basis.RAW_VALUE:
-        evidence = raw_detail
-    else:
-        evidence = f"not assessed ({raw_detail})" if raw_detail else "not assessed"
+        tail = ", as the clinician recorded"
+    elif basis is Basis.NOT_ASSESSED:
+        head, tail = ("not assessed (", ")") if uses_detail else ("not assessed", "")
     if p_hi and other:
-        evidence += f", due to an excluded cause ({_causes(rule)}): not scored (D17)"
+        tail += f", due to an excluded cause ({_causes(rule)}): not scored (D17)"
     elif p_hi and other is None:
-        evidence += f", excluded cause ({_causes(rule)}) not known (D17)"
+        tail += f", excluded cause ({_causes(rule)}) not known (D17)"
+    if not uses_detail:
+        head, tail = head + tail, ""
 
-    return SledaiItem(
-        name=name,
-        points_min=rule.weight * (p_lo & own_lo),
-        points_max=rule.weight * (p_hi & own_hi),
-        detail=evidence,
-        weight=rule.weight,
-        basis=basis,
-        present=present,
-        excluded=other,
-        serological=rule.serological,
-        missing=tuple(missing),
+    low = rule.weight * (p_lo & own_lo)
+    high = rule.weight * (p_hi & own_hi)
+    return _Template(
+        name,
+        rule.weight,
+        basis,
+        present,
+        other,
+        rule.serological,
+        low,
+        high,
+        tuple(missing),
+        head,
+        tail,
+        uses_detail,
+        f"{name} {low} (" if low > 0 else None,
+        f"{name} (" if present and other else None,
+        f"{name} 0 or {high}" if low != high else None,
     )
 
 
-@cache
-def _call_only_item(descriptor: Descriptor, given: bool | None, other: bool | None) -> SledaiItem:
-    # Without raw values an item depends on three small inputs only; the items are frozen, so
-    # they are built once and shared (a pure speed-up: at most 24 x 3 x 3 entries).
-    return _item(DESCRIPTORS[descriptor], given, None, other)
+#: One descriptor as scored, with its share of the totals and of the explanation: the item, its
+#: points (min, max), its clinical-SLEDAI points (min, max; 0 for serology, D19), the inputs it
+#: misses, and its parts of the explanation (counted, excluded, open; None when it has none).
+_Entry = tuple[SledaiItem, int, int, int, int, tuple[str, ...], str | None, str | None, str | None]
 
 
-#: Per descriptor: its rule, its field, its *_other_cause field (if any), its raw fields.
-_PLAN: tuple[tuple[DescriptorRule, str, str | None, tuple[str, ...]], ...] = tuple(
+def _entry(template: _Template, detail: str) -> _Entry:
+    """The scored descriptor of a template, with the raw evidence's text (D13, D17)."""
     (
-        rule,
-        rule.descriptor.value,
-        f"{rule.descriptor.value}_other_cause" if rule.excluded_causes else None,
-        _RAW_FIELDS.get(rule.descriptor, ()),
+        name,
+        weight,
+        basis,
+        present,
+        excluded,
+        serological,
+        low,
+        high,
+        missing,
+        head,
+        tail,
+        uses_detail,
+        counted,
+        excluded_part,
+        open_part,
+    ) = template
+    evidence = head + detail + tail if uses_detail else head
+    item = SledaiItem(
+        name, low, high, evidence, weight, basis, present, excluded, serological, missing
     )
+    return (
+        item,
+        low,
+        high,
+        0 if serological else low,  # clinical SLEDAI leaves out serology (D19)
+        0 if serological else high,
+        missing,
+        None if counted is None else f"{counted}{evidence})",
+        None if excluded_part is None else f"{excluded_part}{evidence})",
+        open_part,
+    )
+
+
+_CALLS: tuple[bool | None, ...] = (True, False, None)
+_OTHER_CAUSE_FIELDS = tuple(
+    f"{rule.descriptor.value}_other_cause" for rule in DESCRIPTORS.values() if rule.excluded_causes
+)
+_calls = itemgetter(*(d.value for d in DESCRIPTORS))
+_other_causes = itemgetter(*_OTHER_CAUSE_FIELDS)
+#: Per descriptor, where its cause is in ``(*_other_causes(data), False)``: a descriptor whose
+#: definition excludes no cause reads the constant False at the end.
+_cause_of_each = itemgetter(
+    *(
+        _OTHER_CAUSE_FIELDS.index(f"{rule.descriptor.value}_other_cause")
+        if rule.excluded_causes
+        else len(_OTHER_CAUSE_FIELDS)
+        for rule in DESCRIPTORS.values()
+    )
+)
+
+
+def _cause_values(rule: DescriptorRule) -> tuple[bool | None, ...]:
+    """The values its *_other_cause field can take (always False without such a field)."""
+    return _CALLS if rule.excluded_causes else (False,)
+
+
+#: Per descriptor, in the order of the form: (call, cause) -> its entry when no raw value is
+#: given. Without a raw value an entry depends on those two small inputs only, and entries are
+#: immutable, so they are built once, here (at most 24 x 3 x 3).
+_BY_CALL: tuple[Mapping[tuple[bool | None, bool | None], _Entry], ...] = tuple(
+    {
+        (given, other): _entry(_template(rule, given, other, None), "")
+        for given in _CALLS
+        for other in _cause_values(rule)
+    }
     for rule in DESCRIPTORS.values()
 )
 
 
-def _score_items(visit: SledaiVisit, options: Sledai2kOptions) -> tuple[SledaiItem, ...]:
-    data = visit.__dict__
-    items: list[SledaiItem] = []
-    for rule, name, other_field, raw_fields in _PLAN:
-        given: bool | None = data[name]
-        other: bool | None = data[other_field] if other_field is not None else False
+def _raw_readings(descriptor: Descriptor) -> tuple[tuple[bool | None, tuple[str, ...]], ...]:
+    """Every (present, unmeasured) that a descriptor's raw values can give (D17)."""
+    if descriptor is Descriptor.LOW_COMPLEMENT:
+        return ((True, ()), *((raw[0], raw[2]) for raw in _COMPLEMENT_NORMAL.values()))
+    return ((True, ()), (False, ()))
+
+
+#: The descriptors with raw values, in the order of the form: position, field, *_other_cause
+#: field (if any), raw fields, reader, and (call, cause, present, unmeasured) -> template.
+_RAW_PLAN: tuple[
+    tuple[
+        int,
+        str,
+        str | None,
+        tuple[str, ...],
+        _Reader,
+        Mapping[tuple[bool | None, bool | None, bool | None, tuple[str, ...]], _Template],
+    ],
+    ...,
+] = tuple(
+    (
+        position,
+        rule.descriptor.value,
+        f"{rule.descriptor.value}_other_cause" if rule.excluded_causes else None,
+        _RAW_FIELDS[rule.descriptor],
+        _READERS[rule.descriptor.value],
+        {
+            (given, other, *reading): _template(rule, given, other, reading)
+            for given in _CALLS
+            for other in _cause_values(rule)
+            for reading in _raw_readings(rule.descriptor)
+        },
+    )
+    for position, rule in enumerate(DESCRIPTORS.values())
+    if rule.descriptor in _RAW_FIELDS
+)
+_RAW_VALUE_FIELDS = tuple(dict.fromkeys(f for _, _, _, fields, _, _ in _RAW_PLAN for f in fields))
+_raw_values = itemgetter(*_RAW_VALUE_FIELDS)
+_NO_RAW_VALUES = (None,) * len(_RAW_VALUE_FIELDS)
+
+
+def _entries(data: Mapping[str, Any], options: Sledai2kOptions) -> list[_Entry]:
+    """Every descriptor of a visit, scored, in the order of the form (D13-D17).
+
+    Each is first looked up as if no raw value were given; those with one are then scored from it.
+    """
+    causes = _cause_of_each((*_other_causes(data), False))
+    entries = list(map(getitem, _BY_CALL, zip(_calls(data), causes, strict=True)))
+    if _raw_values(data) == _NO_RAW_VALUES:
+        return entries
+    min_joints = options.min_joints
+    for position, name, other_field, raw_fields, read, templates in _RAW_PLAN:
         for field in raw_fields:
             if data[field] is not None:
                 break
         else:
-            items.append(_call_only_item(rule.descriptor, given, other))
             continue
-        raw = _raw(rule.descriptor, data, options.min_joints)
-        if raw is not None and given is not None and raw.present not in (None, given):
+        given: bool | None = data[name]
+        present, detail, unmeasured = read(data, min_joints)
+        if given is not None and present not in (None, given):
             # Only arthritis at exactly 2 joints gets here (the model checks the rest).
             _arthritis_reading_conflict(given, data["arthritis_joint_count"], options)
-        items.append(_item(rule, given, raw, other))
-    return tuple(items)
+        other: bool | None = data[other_field] if other_field is not None else False
+        entries[position] = _entry(templates[given, other, present, unmeasured], detail)
+    return entries
+
+
+#: The activity band of every possible score (D19).
+_BANDS: tuple[ActivityBand, ...] = tuple(activity_band(score) for score in range(MAX_SCORE + 1))
 
 
 def score_sledai2k(
@@ -705,95 +898,121 @@ def score_sledai2k(
         (10, 8, 'moderate')
     """
     v = _coerce(visit)
-    items = _score_items(v, options)
-    low = high = c_low = c_high = 0
+    data = v.__dict__
+    items: list[SledaiItem] = []
     missing: list[str] = []
     excluded: list[str] = []
-    for item in items:
-        low += item.points_min
-        high += item.points_max
-        if not item.serological:  # clinical SLEDAI leaves out serology (D19)
-            c_low += item.points_min
-            c_high += item.points_max
-        if item.missing:
-            missing.extend(item.missing)
-        if item.present and item.excluded:
+    counted: list[str] = []
+    excluded_parts: list[str] = []
+    open_parts: list[str] = []
+    low = high = c_low = c_high = 0
+    for item, lo, hi, c_lo, c_hi, miss, counted_part, excluded_part, open_part in _entries(
+        data, options
+    ):
+        items.append(item)
+        low += lo
+        high += hi
+        c_low += c_lo
+        c_high += c_hi
+        if miss:
+            missing.extend(miss)
+        if counted_part is not None:
+            counted.append(counted_part)
+        if excluded_part is not None:
             excluded.append(item.name)
-    band_low, band_high = activity_band(low), activity_band(high)
+            excluded_parts.append(excluded_part)
+        if open_part is not None:
+            open_parts.append(open_part)
+    band_low, band_high = _BANDS[low], _BANDS[high]
+    explanation = _explain(
+        v.window_days,
+        (low, high),
+        (c_low, c_high),
+        (band_low, band_high),
+        (counted, excluded_parts, open_parts),
+    )
     return Sledai2kResult(
-        scale="SLEDAI-2K",
-        score=low if low == high else None,
-        score_min=low,
-        score_max=high,
-        items=items,
-        missing=tuple(missing),
-        decisions=_decisions(v, options, low != high),
-        criteria_version=CRITERIA_VERSION,
-        explanation=_explain(v, items, (low, high), (c_low, c_high), (band_low, band_high)),
-        clinical_score=c_low if c_low == c_high else None,
-        clinical_score_min=c_low,
-        clinical_score_max=c_high,
-        activity_band=band_low if band_low is band_high else None,
-        activity_band_min=band_low,
-        activity_band_max=band_high,
-        band_source=BAND_SOURCE,
-        window_days=v.window_days,
-        visit_date=v.visit_date.isoformat() if v.visit_date is not None else None,
-        excluded=tuple(excluded),
+        "SLEDAI-2K",
+        low if low == high else None,
+        low,
+        high,
+        tuple(items),
+        tuple(missing),
+        _decisions(data, options, low != high),
+        CRITERIA_VERSION,
+        explanation,
+        c_low if c_low == c_high else None,
+        c_low,
+        c_high,
+        band_low if band_low is band_high else None,
+        band_low,
+        band_high,
+        BAND_SOURCE,
+        v.window_days,
+        v.visit_date.isoformat() if v.visit_date is not None else None,
+        tuple(excluded),
     )
 
 
 _ABSOLUTE_RAW_FIELDS = tuple(b.field for b in LAB_BOUNDS)
-_ALL_RAW_FIELDS = (*_ABSOLUTE_RAW_FIELDS, "c3", "c4", "ch50", "anti_dsdna")
-_OTHER_CAUSE_FIELDS = tuple(
-    f"{rule.descriptor.value}_other_cause" for rule in DESCRIPTORS.values() if rule.excluded_causes
-)
+_LAB_LIMIT_RAW_FIELDS = (*_COMPLEMENT_FIELDS, "anti_dsdna")
+_absolute_raw = itemgetter(*_ABSOLUTE_RAW_FIELDS)
+_lab_limit_raw = itemgetter(*_LAB_LIMIT_RAW_FIELDS)
+_NO_ABSOLUTE_RAW = (None,) * len(_ABSOLUTE_RAW_FIELDS)
+_NO_LAB_LIMIT_RAW = (None,) * len(_LAB_LIMIT_RAW_FIELDS)
+_NO_OTHER_CAUSE = (False,) * len(_OTHER_CAUSE_FIELDS)
+
+#: (D13, D14, D16, D17 applied) -> the decisions, in order; D18 and D19 always apply.
+_DECISIONS: Mapping[tuple[bool, bool, bool, bool], tuple[str, ...]] = {
+    flags: (
+        *(d for d, on in zip(("D13", "D14", "D16", "D17"), flags, strict=True) if on),
+        "D18",
+        "D19",
+    )
+    for flags in product((True, False), (True, False), (True, False), (True, False))
+}
 
 
-def _decisions(v: SledaiVisit, options: Sledai2kOptions, open_: bool) -> tuple[str, ...]:
-    data = v.__dict__
-    applied: list[str] = []
-    if open_:
-        applied.append("D13")
-    if any(data[field] is not None for field in _ABSOLUTE_RAW_FIELDS):
-        applied.append("D14")
-    if v.arthritis_joint_count is not None or options != DEFAULT_OPTIONS:
-        applied.append("D16")
-    if any(data[field] is not None for field in _ALL_RAW_FIELDS) or any(
-        data[field] is not False for field in _OTHER_CAUSE_FIELDS
-    ):
-        applied.append("D17")
-    applied.extend(("D18", "D19"))
-    return tuple(applied)
+def _decisions(data: Mapping[str, Any], options: Sledai2kOptions, open_: bool) -> tuple[str, ...]:
+    # Tuple comparisons: the values are None, booleans or models, never equal across kinds.
+    d14 = _absolute_raw(data) != _NO_ABSOLUTE_RAW
+    d16 = data["arthritis_joint_count"] is not None or (
+        options is not DEFAULT_OPTIONS and options != DEFAULT_OPTIONS
+    )
+    d17 = d14 or _lab_limit_raw(data) != _NO_LAB_LIMIT_RAW or _other_causes(data) != _NO_OTHER_CAUSE
+    return _DECISIONS[open_, d14, d16, d17]
 
 
 def _span(low: int, high: int) -> str:
     return str(low) if low == high else f"{low} to {high}"
 
 
+#: (lowest band, highest band) -> the band part of the explanation (D19).
+_BAND_TEXT: Mapping[tuple[ActivityBand, ActivityBand], str] = {
+    (low, high): "activity band "
+    + (low.value if low is high else f"{low.value} to {high.value}")
+    + " (a convention, Polachek 2017, D19)"
+    for low in ActivityBand
+    for high in ActivityBand
+}
+
+
 def _explain(
-    v: SledaiVisit,
-    items: tuple[SledaiItem, ...],
+    window_days: int,
     total: tuple[int, int],
     clinical: tuple[int, int],
     bands: tuple[ActivityBand, ActivityBand],
+    parts: tuple[list[str], list[str], list[str]],
 ) -> str:
     low, high = total
+    counted, excluded, open_items = parts
     head = f"SLEDAI-2K {_span(low, high)}" + (" (undetermined)" if low != high else "")
-    parts = [f"{head}, {v.window_days}-day window (D18)"]
-    counted = [
-        f"{item.name} {item.points_min} ({item.detail})" for item in items if item.points_min > 0
-    ]
-    parts.append("counted: " + ", ".join(counted) if counted else "no descriptor counted")
-    excluded = [f"{item.name} ({item.detail})" for item in items if item.present and item.excluded]
+    text = [f"{head}, {window_days}-day window (D18)"]
+    text.append("counted: " + ", ".join(counted) if counted else "no descriptor counted")
     if excluded:
-        parts.append("excluded: " + ", ".join(excluded))
-    open_items = [item for item in items if item.points_min != item.points_max]
+        text.append("excluded: " + ", ".join(excluded))
     if open_items:
-        parts.append(
-            "open: " + ", ".join(f"{item.name} 0 or {item.points_max}" for item in open_items)
-        )
-    parts.append(f"clinical SLEDAI {_span(*clinical)}")
-    band = bands[0].value if bands[0] is bands[1] else f"{bands[0].value} to {bands[1].value}"
-    parts.append(f"activity band {band} (a convention, Polachek 2017, D19)")
-    return "; ".join(parts) + "."
+        text.append("open: " + ", ".join(open_items))
+    text.append(f"clinical SLEDAI {_span(*clinical)}")
+    text.append(_BAND_TEXT[bands])
+    return "; ".join(text) + "."
