@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/python -m astct_grading demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -35,3 +35,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .coverage .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks
+
+# `make mutation`: mutation testing of the grading code (slow; not part of `make test`).
+include mutation.mk

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from astct_grading import icans
 from astct_grading.icans import (
     CapdAssessment,
     IcansAssessment,
@@ -15,6 +16,7 @@ from astct_grading.icans import (
     score_capd,
     score_ice,
 )
+from astct_grading.report import load_demo_cohort
 
 ADAPTER: TypeAdapter[IcansAssessment] = TypeAdapter(IcansAssessment)
 
@@ -65,6 +67,15 @@ CHILD: dict[str, Any] = {
 #: An adult record with most domains unknown.
 PARTIAL: dict[str, Any] = {"age_years": 54.3, "ice": {"total": 8}}
 PAYLOAD = json.dumps(ADULT).encode()
+#: The 183 ICANS assessments of the packaged demo cohort: a realistic mix of records.
+DEMO = [timed.assessment for course in load_demo_cohort() for timed in course.icans_assessments]
+
+
+def forget_kept_outcomes() -> None:
+    """Empty the caches grading keeps (docs/performance.md): records are then seen afresh."""
+    for value in vars(icans).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
 
 
 def test_grade_validated_model(benchmark: Any) -> None:
@@ -83,6 +94,33 @@ def test_grade_validated_model_with_unknowns(benchmark: Any) -> None:
     model = IcansAssessment.model_validate(PARTIAL)
     result = benchmark(grade_icans, model)
     assert (result.grade_min, result.grade_max) == (1, 4)
+
+
+def test_grade_validated_model_with_unknowns_first_seen(benchmark: Any) -> None:
+    # Every kept outcome is forgotten before each call: the cost of a new pattern of unknowns.
+    model = IcansAssessment.model_validate(PARTIAL)
+    result = benchmark.pedantic(
+        grade_icans, args=(model,), setup=forget_kept_outcomes, rounds=2000, warmup_rounds=10
+    )
+    assert (result.grade_min, result.grade_max) == (1, 4)
+
+
+def test_grade_demo_cohort(benchmark: Any) -> None:
+    # Per round: the demo cohort's 183 assessments, each graded once (divide by 183).
+    def run() -> list[int | None]:
+        return [grade_icans(model).grade for model in DEMO]
+
+    grades = benchmark(run)
+    assert len(grades) == len(DEMO) == 183
+
+
+def test_grade_demo_cohort_first_seen(benchmark: Any) -> None:
+    # As above, with every kept outcome forgotten before each round.
+    def run() -> list[int | None]:
+        return [grade_icans(model).grade for model in DEMO]
+
+    grades = benchmark.pedantic(run, setup=forget_kept_outcomes, rounds=200, warmup_rounds=2)
+    assert len(grades) == 183
 
 
 def test_score_ice(benchmark: Any) -> None:

@@ -142,8 +142,9 @@ COMPLETIONS: dict[str, list[Any]] = {
     "consciousness": LEVELS,
     "global_aphasia": [False, True],
     "seizure": [False, True],
-    "seizure_duration_min": [1.0, 5.0, 5.01],
-    "seizure_over_5_min": [False, True],
+    # None: the detail left out, as it must be when the completion has no seizure.
+    "seizure_duration_min": [None, 1.0, 5.0, 5.01],
+    "seizure_over_5_min": [None, False, True],
     "seizure_without_return_to_baseline": [False, True],
     "motor": ["none", "hemiparesis"],
     "icp": [[], ["focal_oedema"], ["diffuse_oedema"]],

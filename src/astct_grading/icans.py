@@ -9,9 +9,15 @@ or ranging over its possible values (the ICE and CAPD totals by one representati
 Every combination is evaluated, combinations that would be rejected as contradictory records are
 skipped, and the domain's range is taken over the rest. The encephalopathy instrument and the level
 of consciousness are evaluated together, because the ICE-0 rule reads the level of consciousness
-(D10). The domains' ranges then give the grade's range through
-:func:`~astct_grading._bounds.grade_bounds`. An input is listed in ``missing`` when changing it
-alone, with the other unknowns chosen suitably, changes the grade.
+(D10). The grade is death (D6) or the most severe domain, so its range is read directly from the
+domains' ranges. An input is listed in ``missing`` when changing it alone, with the other unknowns
+chosen suitably, changes the grade.
+
+How this stays fast (docs/performance.md): a domain's analysis depends only on which values its
+inputs can take, never on the record otherwise, so it is computed once per such pattern and kept
+(the seizure, motor and ICP domains have a few dozen patterns in all; the coupled instrument and
+consciousness domain keeps its most recent patterns). A record whose instrument and consciousness
+inputs are all known, the common case, is evaluated directly without enumerating.
 """
 
 from __future__ import annotations
@@ -19,21 +25,22 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import product
-from typing import Annotated, Any, TypeVar
+from functools import cache, lru_cache
+from itertools import compress, product
+from operator import attrgetter, getitem, itemgetter
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 from pydantic import (
     BeforeValidator,
     Field,
-    PrivateAttr,
     TypeAdapter,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
-    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from astct_grading._bounds import Level, grade_bounds
+from astct_grading._bounds import Level
 from astct_grading._validation import (
     AgeYears,
     FiniteFloat,
@@ -93,17 +100,48 @@ __all__ = [
     "score_ice",
 ]
 
+# The bounds come before the boolean check so that pydantic-core checks them natively (a bound
+# placed after a BeforeValidator becomes two Python-level checks); the errors are the same. The
+# JSON Schema is pinned to the one published so far, which writes the bounds as ``ge``/``le``.
+
+
 #: One ICE item: 0 or 1 point (D10, D15). Booleans are rejected like any number field.
-IcePoint = Annotated[int, BeforeValidator(_reject_bool), Field(ge=0, le=1)]
+IcePoint = Annotated[
+    int,
+    Field(ge=0, le=1),
+    BeforeValidator(_reject_bool),
+    WithJsonSchema({"ge": 0, "le": 1, "type": "integer"}),
+]
 #: The ICE total, 0-10 (D10, D15).
-IceTotal = Annotated[int, BeforeValidator(_reject_bool), Field(ge=0, le=ICE_MAX)]
+IceTotal = Annotated[
+    int,
+    Field(ge=0, le=ICE_MAX),
+    BeforeValidator(_reject_bool),
+    WithJsonSchema({"ge": 0, "le": ICE_MAX, "type": "integer"}),
+]
 #: The CAPD total, 0-32 (D15).
-CapdTotal = Annotated[int, BeforeValidator(_reject_bool), Field(ge=0, le=CAPD_MAX)]
+CapdTotal = Annotated[
+    int,
+    Field(ge=0, le=CAPD_MAX),
+    BeforeValidator(_reject_bool),
+    WithJsonSchema({"ge": 0, "le": CAPD_MAX, "type": "integer"}),
+]
 #: Richmond Agitation-Sedation Scale, -5 to +4.
-Rass = Annotated[int, BeforeValidator(_reject_bool), Field(ge=-5, le=4)]
+Rass = Annotated[
+    int,
+    Field(ge=-5, le=4),
+    BeforeValidator(_reject_bool),
+    WithJsonSchema({"ge": -5, "le": 4, "type": "integer"}),
+]
 
 _ICE_NAMES = tuple(item.name for item in ICE_ITEMS)
 _CAPD_NAMES = tuple(item.name for item in CAPD_ITEMS)
+# The ten items (eight answers) of a model's or a validator's field dict, in one call; a KeyError
+# when one is absent (an item that failed validation).
+_ice_points: Callable[[Mapping[str, Any]], tuple[int | None, ...]] = itemgetter(*_ICE_NAMES)
+_capd_answers: Callable[[Mapping[str, Any]], tuple[CapdAnswer | None, ...]] = itemgetter(
+    *_CAPD_NAMES
+)
 
 
 # --- ICE -------------------------------------------------------------------------------------
@@ -153,15 +191,16 @@ class IceAssessment(InputModel):
     """Why the ICE was not performed: ``sedated_or_intubated`` (not assessable) or
     ``unarousable`` (ICE 0 in an unarousable patient)."""
 
-    _range: tuple[int, int] = PrivateAttr(default=(0, ICE_MAX))
-
     @field_validator("total")
     @classmethod
     def _total_agrees(cls, total: int | None, info: ValidationInfo) -> int | None:
-        if total is None or any(name not in info.data for name in _ICE_NAMES):
+        if total is None:
+            return total
+        try:
+            points = _ice_points(info.data)
+        except KeyError:
             return total  # an item is invalid: that error is reported on its own
-        given = [points for name in _ICE_NAMES if (points := info.data[name]) is not None]
-        known, unknown = sum(given), len(_ICE_NAMES) - len(given)
+        known, unknown = points.count(1), points.count(None)  # each item is 0 or 1
         if not known <= total <= known + unknown:
             raise PydanticCustomError(
                 "ice_total_conflict",
@@ -176,9 +215,7 @@ class IceAssessment(InputModel):
     def _nothing_scored(
         cls, reason: IceNotPerformed | None, info: ValidationInfo
     ) -> IceNotPerformed | None:
-        if reason is not None and any(
-            info.data.get(name) is not None for name in (*_ICE_NAMES, "total")
-        ):
+        if reason is not None and any(info.data.get(name) is not None for name in _ICE_SCORED):
             raise PydanticCustomError(
                 "not_performed_with_score",
                 "the ICE is recorded as not performed ({reason}) and also has answers or a "
@@ -187,32 +224,69 @@ class IceAssessment(InputModel):
             )
         return reason
 
-    @model_validator(mode="after")
-    def _score(self) -> IceAssessment:
-        if self.not_performed is IceNotPerformed.UNAROUSABLE:
-            self._range = (0, 0)  # "0 (patient is unarousable and unable to perform ICE)"
-        elif self.total is not None:
-            self._range = (self.total, self.total)
-        elif self.not_performed is None:
-            given = [points for name in _ICE_NAMES if (points := getattr(self, name)) is not None]
-            self._range = (sum(given), sum(given) + len(_ICE_NAMES) - len(given))
-        return self
-
     @property
     def assessable(self) -> bool:
         """False when the ICE was not performed because of sedation or intubation (D10)."""
         return self.not_performed is not IceNotPerformed.SEDATED_OR_INTUBATED
 
 
+_ICE_SCORED = (*_ICE_NAMES, "total")
 _ICE_ADAPTER: TypeAdapter[IceAssessment] = TypeAdapter(IceAssessment)
 
 
-def _range_of(model: IceAssessment | CapdAssessment) -> tuple[int, int]:
-    """The total's range, set by the model's validator (read directly: it is on the hot path)."""
-    private = model.__pydantic_private__
-    assert private is not None  # both models declare a private attribute
-    value: tuple[int, int] = private["_range"]
-    return value
+def _ice_range(ice: IceAssessment) -> tuple[int, int]:
+    """The ICE total's range (D10, D13).
+
+    An ICE not performed has no items and no total (validated), so for sedation it is 0-10.
+    """
+    if ice.not_performed is IceNotPerformed.UNAROUSABLE:
+        return 0, 0  # "0 (patient is unarousable and unable to perform ICE)"
+    total = ice.total
+    if total is not None:
+        return total, total
+    points = _ice_points(ice.__dict__)
+    known = points.count(1)
+    return known, known + points.count(None)
+
+
+def _ice_results() -> tuple[ScoreResult, ScoreResult]:
+    """The two ICE results that do not depend on any item (D10), built once."""
+    not_assessable = ScoreResult(
+        scale="ICE",
+        score=None,
+        score_min=0,
+        score_max=ICE_MAX,
+        items=tuple(ScoreItem(name, 0, 1, "not performed") for name in _ICE_NAMES),
+        missing=(),
+        decisions=("D10",),
+        criteria_version=CRITERIA_VERSION,
+        explanation="ICE not assessable: not performed because the patient is sedated or "
+        "intubated; never scored 0 (D10).",
+    )
+    items = tuple(ScoreItem(name, 0, 0, "unarousable") for name in _ICE_NAMES)
+    explanation = "ICE 0: the patient is unarousable and unable to perform ICE (D10)."
+    unarousable = ScoreResult("ICE", 0, 0, 0, items, (), ("D10",), CRITERIA_VERSION, explanation)
+    return not_assessable, unarousable
+
+
+_ICE_NOT_ASSESSABLE, _ICE_UNAROUSABLE = _ice_results()
+
+
+def _ice_item_table(name: str, unknown: str) -> dict[int | None, ScoreItem]:
+    """Each item's possible scorings, built once: they are frozen, so results share them."""
+    return {
+        1: ScoreItem(name, 1, 1, "correct"),
+        0: ScoreItem(name, 0, 0, "incorrect"),
+        None: ScoreItem(name, 0, 1, unknown),
+    }
+
+
+_ICE_ITEMS_SCORED = tuple(_ice_item_table(name, "not recorded") for name in _ICE_NAMES)
+_ICE_ITEMS_TOTALLED = tuple(
+    _ice_item_table(name, "not recorded (total given)") for name in _ICE_NAMES
+)
+_D10 = ("D10",)
+_D10_D13 = ("D10", "D13")
 
 
 def score_ice(ice: IceAssessment | Mapping[str, Any]) -> ScoreResult:
@@ -240,74 +314,59 @@ def score_ice(ice: IceAssessment | Mapping[str, Any]) -> ScoreResult:
         (None, 8, 9, ('counts_back_by_ten',))
     """
     model = _coerce(ice, IceAssessment, _ICE_ADAPTER, "score_ice")
-    low, high = _range_of(model)
-    if not model.assessable:
-        items = tuple(ScoreItem(name, 0, 1, "not performed") for name in _ICE_NAMES)
-        return ScoreResult(
-            scale="ICE",
-            score=None,
-            score_min=0,
-            score_max=ICE_MAX,
-            items=items,
-            missing=(),
-            decisions=("D10",),
-            criteria_version=CRITERIA_VERSION,
-            explanation="ICE not assessable: not performed because the patient is sedated or "
-            "intubated; never scored 0 (D10).",
-        )
-    if model.not_performed is IceNotPerformed.UNAROUSABLE:
-        items = tuple(ScoreItem(name, 0, 0, "unarousable") for name in _ICE_NAMES)
-        explanation = "ICE 0: the patient is unarousable and unable to perform ICE (D10)."
-        return ScoreResult("ICE", 0, 0, 0, items, (), ("D10",), CRITERIA_VERSION, explanation)
-    items = tuple(_ice_item(model, name) for name in _ICE_NAMES)
-    missing = (
-        tuple(name for name in _ICE_NAMES if getattr(model, name) is None)
-        if model.total is None
-        else ()
-    )
-    if low == high:
-        explanation = f"ICE {low}/{ICE_MAX}"
-        if model.total is not None and any(item.points is None for item in items):
+    reason = model.not_performed
+    if reason is IceNotPerformed.SEDATED_OR_INTUBATED:
+        return _ICE_NOT_ASSESSABLE
+    if reason is IceNotPerformed.UNAROUSABLE:
+        return _ICE_UNAROUSABLE
+    points = _ice_points(model.__dict__)
+    unknown = points.count(None)
+    total = model.total
+    if total is not None:
+        items = tuple(map(getitem, _ICE_ITEMS_TOTALLED, points))
+        explanation = f"ICE {total}/{ICE_MAX}"
+        if unknown:
             explanation += " (total recorded; items not all recorded)"
-        decisions: tuple[str, ...] = ("D10",)
-    else:
-        explanation = (
-            f"ICE {low} to {high} of {ICE_MAX} (undetermined); open until given: "
-            + ", ".join(missing)
+        return ScoreResult(
+            "ICE", total, total, total, items, (), _D10, CRITERIA_VERSION, explanation + "."
         )
-        decisions = ("D10", "D13")
-    return ScoreResult(
-        scale="ICE",
-        score=low if low == high else None,
-        score_min=low,
-        score_max=high,
-        items=items,
-        missing=missing,
-        decisions=decisions,
-        criteria_version=CRITERIA_VERSION,
-        explanation=explanation + ".",
+    items = tuple(map(getitem, _ICE_ITEMS_SCORED, points))
+    low = points.count(1)
+    if not unknown:
+        return ScoreResult(
+            "ICE", low, low, low, items, (), _D10, CRITERIA_VERSION, f"ICE {low}/{ICE_MAX}."
+        )
+    missing = tuple(compress(_ICE_NAMES, [point is None for point in points]))
+    explanation = (
+        f"ICE {low} to {low + unknown} of {ICE_MAX} (undetermined); open until given: "
+        + ", ".join(missing)
     )
-
-
-def _ice_item(model: IceAssessment, name: str) -> ScoreItem:
-    points = getattr(model, name)
-    if points is not None:
-        return ScoreItem(name, points, points, "correct" if points else "incorrect")
-    detail = "not recorded (total given)" if model.total is not None else "not recorded"
-    return ScoreItem(name, 0, 1, detail)
+    return ScoreResult(
+        "ICE",
+        None,
+        low,
+        low + unknown,
+        items,
+        missing,
+        _D10_D13,
+        CRITERIA_VERSION,
+        explanation + ".",
+    )
 
 
 # --- CAPD ------------------------------------------------------------------------------------
 
 
-def _capd_known(answers: Mapping[str, Any]) -> tuple[int, int]:
-    """(points of the answers given, number of items not answered)."""
-    points = [
-        capd_points(answer, reverse=item.reverse)
-        for item in CAPD_ITEMS
-        if (answer := answers.get(item.name)) is not None
-    ]
-    return sum(points), len(CAPD_ITEMS) - len(points)
+#: Each item's points by answer, read once from the form's scoring (capd_points); no answer adds 0.
+_CAPD_POINTS: tuple[dict[CapdAnswer | None, int], ...] = tuple(
+    {None: 0, **{answer: capd_points(answer, reverse=item.reverse) for answer in CapdAnswer}}
+    for item in CAPD_ITEMS
+)
+
+
+def _capd_known(answers: tuple[CapdAnswer | None, ...]) -> tuple[int, int]:
+    """(points of the answers given, number of items not answered), answers in the form's order."""
+    return sum(map(getitem, _CAPD_POINTS, answers)), answers.count(None)
 
 
 class CapdAssessment(InputModel):
@@ -351,14 +410,16 @@ class CapdAssessment(InputModel):
     """Why the CAPD was not performed: ``deep_sedation`` or ``neuromuscular_blockade`` (not
     assessable), or ``unable`` (unable because of ICANS: grade 4)."""
 
-    _range: tuple[int, int] = PrivateAttr(default=(0, CAPD_MAX))
-
     @field_validator("total")
     @classmethod
     def _total_agrees(cls, total: int | None, info: ValidationInfo) -> int | None:
-        if total is None or any(name not in info.data for name in _CAPD_NAMES):
+        if total is None:
+            return total
+        try:
+            answers = _capd_answers(info.data)
+        except KeyError:
             return total  # an answer is invalid: that error is reported on its own
-        known, unknown = _capd_known(info.data)
+        known, unknown = _capd_known(answers)
         if not known <= total <= known + CAPD_ITEM_MAX * unknown:
             raise PydanticCustomError(
                 "capd_total_conflict",
@@ -374,7 +435,7 @@ class CapdAssessment(InputModel):
         if (
             rass is not None
             and rass <= RASS_DEEP_SEDATION_MAX
-            and any(info.data.get(name) is not None for name in (*_CAPD_NAMES, "total"))
+            and any(info.data.get(name) is not None for name in _CAPD_SCORED)
         ):
             raise PydanticCustomError(
                 "capd_sedation_conflict",
@@ -390,7 +451,7 @@ class CapdAssessment(InputModel):
     ) -> CapdNotPerformed | None:
         if reason is None:
             return reason
-        if any(info.data.get(name) is not None for name in (*_CAPD_NAMES, "total")):
+        if any(info.data.get(name) is not None for name in _CAPD_SCORED):
             raise PydanticCustomError(
                 "not_performed_with_score",
                 "the CAPD is recorded as not performed ({reason}) and also has answers or a "
@@ -416,15 +477,6 @@ class CapdAssessment(InputModel):
             )
         return reason
 
-    @model_validator(mode="after")
-    def _score(self) -> CapdAssessment:
-        if self.total is not None:
-            self._range = (self.total, self.total)
-        elif self.not_performed is None:
-            known, unknown = _capd_known(self.__dict__)
-            self._range = (known, known + CAPD_ITEM_MAX * unknown)
-        return self
-
     @property
     def assessable(self) -> bool:
         """False under deep sedation (RASS -4 or -5) or neuromuscular blockade (D8)."""
@@ -433,7 +485,53 @@ class CapdAssessment(InputModel):
         return self.rass is None or self.rass > RASS_DEEP_SEDATION_MAX
 
 
+_CAPD_SCORED = (*_CAPD_NAMES, "total")
 _CAPD_ADAPTER: TypeAdapter[CapdAssessment] = TypeAdapter(CapdAssessment)
+
+
+def _capd_range(capd: CapdAssessment) -> tuple[int, int]:
+    """The CAPD total's range (D8, D13).
+
+    A CAPD not performed has no answers and no total (validated), so it is 0-32.
+    """
+    total = capd.total
+    if total is not None:
+        return total, total
+    known, unknown = _capd_known(_capd_answers(capd.__dict__))
+    return known, known + CAPD_ITEM_MAX * unknown
+
+
+def _capd_item_table(index: int, unknown: str) -> dict[CapdAnswer | None, ScoreItem]:
+    """Each item's possible scorings, built once: they are frozen, so results share them."""
+    item = CAPD_ITEMS[index]
+    scoring = "reverse-scored" if item.reverse else "scored directly"
+    table: dict[CapdAnswer | None, ScoreItem] = {
+        answer: ScoreItem(item.name, points, points, f"{answer.value} ({scoring})")
+        for answer, points in _CAPD_POINTS[index].items()
+        if answer is not None
+    }
+    return {**table, None: ScoreItem(item.name, 0, CAPD_ITEM_MAX, unknown)}
+
+
+_CAPD_ITEMS_SCORED = tuple(_capd_item_table(i, "not recorded") for i in range(len(CAPD_ITEMS)))
+_CAPD_ITEMS_TOTALLED = tuple(
+    _capd_item_table(i, "not recorded (total given)") for i in range(len(CAPD_ITEMS))
+)
+_CAPD_NOT_PERFORMED_ITEMS = tuple(
+    ScoreItem(name, 0, CAPD_ITEM_MAX, "not performed") for name in _CAPD_NAMES
+)
+#: The explanation of each determined total, built once.
+_CAPD_EXACT = tuple(
+    f"CAPD {total}/{CAPD_MAX}: "
+    + (
+        f"positive screen (≥ {CAPD_POSITIVE_MIN})"
+        if total >= CAPD_POSITIVE_MIN
+        else f"negative screen (< {CAPD_POSITIVE_MIN})"
+    )
+    + "."
+    for total in range(CAPD_MAX + 1)
+)
+_D13 = ("D13",)
 
 
 def score_capd(capd: CapdAssessment | Mapping[str, Any]) -> ScoreResult:
@@ -464,47 +562,33 @@ def score_capd(capd: CapdAssessment | Mapping[str, Any]) -> ScoreResult:
         'CAPD 6/32: negative screen (< 9).'
     """
     model = _coerce(capd, CapdAssessment, _CAPD_ADAPTER, "score_capd")
-    if model.not_performed is CapdNotPerformed.UNABLE or not model.assessable:
+    if model.not_performed is not None or not model.assessable:
         return _capd_without_total(model)
-    items = tuple(_capd_item(model, index) for index in range(len(CAPD_ITEMS)))
-    missing = (
-        tuple(name for name in _CAPD_NAMES if getattr(model, name) is None)
-        if model.total is None
-        else ()
-    )
-    low, high = _range_of(model)
-    if low == high:
-        screen = (
-            f"positive screen (≥ {CAPD_POSITIVE_MIN})"
-            if low >= CAPD_POSITIVE_MIN
-            else f"negative screen (< {CAPD_POSITIVE_MIN})"
+    answers = _capd_answers(model.__dict__)
+    total = model.total
+    if total is not None:
+        items = tuple(map(getitem, _CAPD_ITEMS_TOTALLED, answers))
+        return ScoreResult(
+            "CAPD", total, total, total, items, (), (), CAPD_VERSION, _CAPD_EXACT[total]
         )
-        explanation = f"CAPD {low}/{CAPD_MAX}: {screen}."
-        decisions: tuple[str, ...] = ()
+    items = tuple(map(getitem, _CAPD_ITEMS_SCORED, answers))
+    low, unknown = _capd_known(answers)
+    if not unknown:
+        return ScoreResult("CAPD", low, low, low, items, (), (), CAPD_VERSION, _CAPD_EXACT[low])
+    high = low + CAPD_ITEM_MAX * unknown
+    missing = tuple(compress(_CAPD_NAMES, [answer is None for answer in answers]))
+    if low >= CAPD_POSITIVE_MIN:
+        screen = "positive screen"
+    elif high < CAPD_POSITIVE_MIN:
+        screen = "negative screen"
     else:
-        if low >= CAPD_POSITIVE_MIN:
-            screen = "positive screen"
-        elif high < CAPD_POSITIVE_MIN:
-            screen = "negative screen"
-        else:
-            screen = "screen undetermined"
-        explanation = (
-            f"CAPD {low} to {high} of {CAPD_MAX} (undetermined, {screen}); open until given: "
-            + ", ".join(missing)
-            + "."
-        )
-        decisions = ("D13",)
-    return ScoreResult(
-        scale="CAPD",
-        score=low if low == high else None,
-        score_min=low,
-        score_max=high,
-        items=items,
-        missing=missing,
-        decisions=decisions,
-        criteria_version=CAPD_VERSION,
-        explanation=explanation,
+        screen = "screen undetermined"
+    explanation = (
+        f"CAPD {low} to {high} of {CAPD_MAX} (undetermined, {screen}); open until given: "
+        + ", ".join(missing)
+        + "."
     )
+    return ScoreResult("CAPD", None, low, high, items, missing, _D13, CAPD_VERSION, explanation)
 
 
 def _capd_without_total(model: CapdAssessment) -> ScoreResult:
@@ -516,29 +600,17 @@ def _capd_without_total(model: CapdAssessment) -> ScoreResult:
         reason = f"not assessable under deep sedation (RASS {model.rass})"
     else:
         reason = "not assessable under deep sedation (RASS -4 or -5)"
-    items = tuple(ScoreItem(name, 0, CAPD_ITEM_MAX, "not performed") for name in _CAPD_NAMES)
     return ScoreResult(
-        scale="CAPD",
-        score=None,
-        score_min=0,
-        score_max=CAPD_MAX,
-        items=items,
-        missing=(),
-        decisions=("D8",),
-        criteria_version=CAPD_VERSION,
-        explanation=f"CAPD has no total: {reason} (D8).",
+        "CAPD",
+        None,
+        0,
+        CAPD_MAX,
+        _CAPD_NOT_PERFORMED_ITEMS,
+        (),
+        ("D8",),
+        CAPD_VERSION,
+        f"CAPD has no total: {reason} (D8).",
     )
-
-
-def _capd_item(model: CapdAssessment, index: int) -> ScoreItem:
-    item = CAPD_ITEMS[index]
-    answer: CapdAnswer | None = getattr(model, item.name)
-    if answer is None:
-        detail = "not recorded (total given)" if model.total is not None else "not recorded"
-        return ScoreItem(item.name, 0, CAPD_ITEM_MAX, detail)
-    points = capd_points(answer, reverse=item.reverse)
-    scoring = "reverse-scored" if item.reverse else "scored directly"
-    return ScoreItem(item.name, points, points, f"{answer.value} ({scoring})")
 
 
 # --- ICANS -----------------------------------------------------------------------------------
@@ -693,7 +765,7 @@ class IcansAssessment(InputModel):
             and _unarousable(info.data)
             and ice is not None
             and ice.assessable
-            and _range_of(ice)[1] == 0
+            and _ice_range(ice)[1] == 0
         ):
             raise PydanticCustomError(
                 "ice_zero_from_sedation",
@@ -775,37 +847,17 @@ def _prolonged(minutes: float) -> bool:
 
 _T = TypeVar("_T")
 
-
-@dataclass(frozen=True, slots=True)
-class _Var:
-    """One input of a domain: the fields it stands for and its possible values."""
-
-    fields: tuple[str, ...]
-    values: tuple[Any, ...]
+#: The values one input of a domain can take: one value when the input is known.
+Values = tuple[Any, ...]
+_BOTH: Values = (False, True)
+#: A yes/no input; None (not known) is either.
+_FLAG: dict[bool | None, Values] = {None: _BOTH, False: (False,), True: (True,)}
 
 
-#: Known inputs, built once: grading a complete record allocates no _Var.
-_KNOWN: dict[Any, _Var] = {value: _Var((), (value,)) for value in (False, True, *range(-2, 11))}
-
-
-def _known(value: Any) -> _Var:
-    return _KNOWN.get(value) or _Var((), (value,))
-
-
-def _flag_var(field: str, value: bool | None) -> _Var:
-    return _Var((field,), (False, True)) if value is None else _KNOWN[value]
-
-
-def _points(
-    function: Callable[..., _T | None], variables: Sequence[_Var]
-) -> dict[tuple[Any, ...], _T]:
+def _points(function: Callable[..., _T | None], inputs: Sequence[Values]) -> dict[Values, _T]:
     """The domain at every feasible combination of its inputs' values."""
-    if all(len(var.values) == 1 for var in variables):  # every input known: one combination
-        combination = tuple(var.values[0] for var in variables)
-        value = function(*combination)
-        return {} if value is None else {combination: value}
-    points: dict[tuple[Any, ...], _T] = {}
-    for combination in product(*(var.values for var in variables)):
+    points: dict[Values, _T] = {}
+    for combination in product(*inputs):
         value = function(*combination)
         if value is not None:
             points[combination] = value
@@ -813,15 +865,15 @@ def _points(
 
 
 def _open_inputs(
-    points: Mapping[tuple[Any, ...], int], variables: Sequence[_Var]
-) -> list[tuple[tuple[str, ...], int, list[Level]]]:
-    """(fields, top, spans) for each open input of a domain.
+    points: Mapping[Values, int], inputs: Sequence[Values]
+) -> list[tuple[int, int, list[Level]]]:
+    """(position, top, spans) for each open input of a domain.
 
     ``top`` is the highest domain value among the pairs of combinations that differ in that input
     alone and give different values (-1 when there is no such pair); ``spans`` holds the domain's
     range with the input fixed at each of its feasible values.
     """
-    open_ = [index for index, var in enumerate(variables) if len(var.values) > 1]
+    open_ = [index for index, values in enumerate(inputs) if len(values) > 1]
     tops = dict.fromkeys(open_, -1)
     spans: dict[int, dict[Any, Level]] = {index: {} for index in open_}
     for combination, value in points.items():
@@ -831,19 +883,49 @@ def _open_inputs(
             spans[index][key] = (
                 (value, value) if seen is None else (min(seen[0], value), max(seen[1], value))
             )
-            for other in variables[index].values:
+            for other in inputs[index]:
                 if other == key:
                     continue
                 neighbour = points.get((*combination[:index], other, *combination[index + 1 :]))
                 if neighbour is not None and neighbour != value:
                     tops[index] = max(tops[index], value, neighbour)
-    return [(variables[i].fields, tops[i], list(spans[i].values())) for i in open_]
+    return [(i, tops[i], list(spans[i].values())) for i in open_]
 
 
 def _span(values: Sequence[int]) -> Level:
     if len(values) == 1:
         return values[0], values[0]
     return min(values), max(values)
+
+
+#: For each floor 0-5, the positions of the open inputs that can change the grade.
+Matters = tuple[tuple[int, ...], ...]
+#: One domain, read once per pattern of its inputs' values: its range, whether its finding is
+#: present (as a 0/1 range) and, by floor, the inputs that matter.
+Domain = tuple[Level, Level, Matters]
+#: Nothing open: no input matters whatever the floor.
+_NOTHING_OPEN: Matters = ((),) * (DEATH_GRADE + 1)
+
+
+def _matters(span: Level, open_inputs: Sequence[tuple[int, int, list[Level]]]) -> Matters:
+    """The open inputs of a domain that can change the grade, for each floor 0-5.
+
+    The domains share no inputs, so the other domains can all sit at their lowest at once (the
+    floor). An input of a domain matters when knowing it could change the domain's range above
+    that floor, or when two of its values give the domain different values, the higher of which
+    is above the floor.
+    """
+    by_floor: list[tuple[int, ...]] = []
+    for floor in range(DEATH_GRADE + 1):
+        seen = (max(span[0], floor), max(span[1], floor))
+        by_floor.append(
+            tuple(
+                index
+                for index, top, spans in open_inputs
+                if top > floor or any((max(lo, floor), max(hi, floor)) != seen for lo, hi in spans)
+            )
+        )
+    return tuple(by_floor)
 
 
 # Encephalopathy outcomes beside the ICE scores 0-10: not assessable, and "unarousable".
@@ -854,6 +936,7 @@ _ICE_CLASSES = ((0, 0), (1, 2), (3, 6), (7, 9), (10, 10))
 #: The CAPD bands, as (lowest, highest) totals.
 _CAPD_CLASSES = ((0, 0), (1, CAPD_POSITIVE_MIN - 1), (CAPD_POSITIVE_MIN, CAPD_MAX))
 _UNAROUSABLE_LEVEL = CONSCIOUSNESS_GRADES[ConsciousnessLevel.UNAROUSABLE]
+_LEVELS: Values = tuple(range(_UNAROUSABLE_LEVEL + 1))
 
 
 def _representatives(low: int, high: int, classes: Sequence[tuple[int, int]]) -> tuple[int, ...]:
@@ -861,39 +944,51 @@ def _representatives(low: int, high: int, classes: Sequence[tuple[int, int]]) ->
     return tuple(max(a, low) for a, b in classes if a <= high and b >= low)
 
 
-def _ice_var(ice: IceAssessment | None) -> _Var:
+#: The ICE's values by its range: one representative per band met (built once, 66 ranges).
+_ICE_VALUES: dict[tuple[int, int], Values] = {
+    (low, high): _representatives(low, high, _ICE_CLASSES)
+    for low in range(ICE_MAX + 1)
+    for high in range(low, ICE_MAX + 1)
+}
+_ICE_UNKNOWN: Values = (_NOT_ASSESSABLE, *(a for a, _ in _ICE_CLASSES))
+_ICE_WHOLE = (0, ICE_MAX)
+_CAPD_UNKNOWN: Values = (0, 1, 3, CAPD_UNABLE_GRADE)
+_CAPD_WHOLE = (0, CAPD_MAX)
+
+
+def _ice_var(ice: IceAssessment | None) -> tuple[Values, tuple[int, int]]:
+    """The ICE's values, and its total's range."""
     if ice is None:
-        return _Var(("ice",), (_NOT_ASSESSABLE, *(a for a, _ in _ICE_CLASSES)))
-    if not ice.assessable:
-        return _known(_NOT_ASSESSABLE)
+        return _ICE_UNKNOWN, _ICE_WHOLE
+    if ice.not_performed is None:
+        score = _ice_range(ice)
+        return _ICE_VALUES[score], score
     if ice.not_performed is IceNotPerformed.UNAROUSABLE:
-        return _known(_UNAROUSABLE)
-    values = _representatives(*_range_of(ice), _ICE_CLASSES)
-    if len(values) == 1:
-        return _known(values[0])
-    return _Var(tuple(f"ice.{n}" for n in _ICE_NAMES if getattr(ice, n) is None), values)
+        return (_UNAROUSABLE,), (0, 0)
+    return (_NOT_ASSESSABLE,), _ICE_WHOLE  # sedated or intubated: not assessable
 
 
-def _capd_var(capd: CapdAssessment | None) -> _Var:
-    """The CAPD's grade before attribution; not assessable counts as 0 (D8)."""
+@cache  # one entry per range of totals: 561 at most
+def _capd_grades(low: int, high: int) -> Values:
+    return tuple(dict.fromkeys(capd_grade(t) for t in _representatives(low, high, _CAPD_CLASSES)))
+
+
+def _capd_var(capd: CapdAssessment | None) -> tuple[Values, tuple[int, int]]:
+    """The CAPD's grade before attribution (not assessable counts as 0, D8), and its range."""
     if capd is None:
-        return _Var(("capd",), (0, 1, 3, CAPD_UNABLE_GRADE))
+        return _CAPD_UNKNOWN, _CAPD_WHOLE
     if capd.not_performed is CapdNotPerformed.UNABLE:
-        return _known(CAPD_UNABLE_GRADE)
+        return (CAPD_UNABLE_GRADE,), _CAPD_WHOLE
     if not capd.assessable:
-        return _known(_NOT_ASSESSABLE)
-    grades = tuple(
-        dict.fromkeys(capd_grade(t) for t in _representatives(*_range_of(capd), _CAPD_CLASSES))
-    )
-    if len(grades) == 1:
-        return _known(grades[0])
-    return _Var(tuple(f"capd.{n}" for n in _CAPD_NAMES if getattr(capd, n) is None), grades)
+        return (_NOT_ASSESSABLE,), _CAPD_WHOLE
+    total = _capd_range(capd)
+    return _capd_grades(*total), total
 
 
-def _child_var(age: float | None, cut: float) -> _Var:
+def _child_var(age: float | None, cut: float) -> Values:
     if age is None:
-        return _Var(("age_years",), (False, True))
-    return _known(quantize(age) < cut)
+        return _BOTH
+    return (quantize(age) < cut,)
 
 
 def _coupled(
@@ -944,10 +1039,415 @@ def _graded(grade: int, other: bool) -> int:
     return 0 if other else grade
 
 
-def _worst(levels: Sequence[int]) -> int:
+def _worst(domains: Sequence[int], death: int) -> int:
     """The ICANS grade at one completion: death (D6), else the most severe domain."""
-    *domains, death = levels
     return DEATH_GRADE if death else max(domains)
+
+
+class _Coupled(NamedTuple):
+    """The instrument and consciousness domains, read together (D7-D10)."""
+
+    domain: Domain
+    """The most severe of the two, and whether the consciousness finding is present."""
+    raw: Level
+    """The instrument's grade before attribution."""
+    instrument: Level
+    """The instrument's contribution."""
+    consciousness: Level
+    """The consciousness contribution."""
+    instruments: frozenset[str]
+    """The instruments D7 can choose: ``ICE``, ``CAPD`` or both."""
+
+
+_ICE_ONLY = frozenset({"ICE"})
+_CAPD_ONLY = frozenset({"CAPD"})
+
+
+@lru_cache(maxsize=1024)
+def _coupled_domain(inputs: tuple[Values, ...]) -> _Coupled:
+    """The coupled domains when some of their inputs are unknown, by enumeration."""
+    points = _points(_coupled, inputs)
+    grades = list(points.values())
+    combined = {point: max(enc, loc) for point, (_, enc, loc) in points.items()}
+    span = _span(list(combined.values()))
+    present = _span([int(point[4] > 0) for point in points])
+    return _Coupled(
+        (span, present, _matters(span, _open_inputs(combined, inputs))),
+        _span([grade for grade, _, _ in grades]),
+        _span([grade for _, grade, _ in grades]),
+        _span([loc for _, _, loc in grades]),
+        frozenset("CAPD" if point[0] or point[1] else "ICE" for point in points),  # D7
+    )
+
+
+@cache  # one entry per pattern of the four inputs: 81 at most
+def _seizure_domain(inputs: tuple[Values, ...]) -> tuple[Domain, bool]:
+    """The seizure domain, and whether the record settles the seizure's own grade."""
+    points = _points(_seizure, inputs)
+    span = _span(list(points.values()))
+    present = _span([int(p[0]) for p in points])
+    assessed = len({_seizure(p[0], p[1], p[2], False) for p in points}) == 1
+    return (span, present, _matters(span, _open_inputs(points, inputs))), assessed
+
+
+@cache  # motor and ICP: a grade and an attribution, 24 patterns at most
+def _graded_domain(inputs: tuple[Values, ...]) -> Domain:
+    points = _points(_graded, inputs)
+    span = _span(list(points.values()))
+    present = _span([int(p[0] > 0) for p in points])
+    return span, present, _matters(span, _open_inputs(points, inputs))
+
+
+def _seizure_vars(
+    seizure: bool | None,
+    minutes: float | None,
+    over_5: bool | None,
+    repetitive: bool | None,
+    other: bool | None,
+) -> tuple[Values, ...]:
+    detail = minutes is not None or over_5 is True or repetitive is True
+    # A seizure's details imply a seizure.
+    present = _BOTH if seizure is None and not detail else (seizure is not False,)
+    if minutes is not None:
+        prolonged: Values = (_prolonged(minutes),)
+    elif over_5 is not None:
+        prolonged = (over_5,)
+    else:
+        prolonged = _BOTH
+    return present, prolonged, _FLAG[repetitive], _FLAG[other]
+
+
+# --- Building the result ---------------------------------------------------------------------
+
+# A Finding and the GradeResult are built by setting their slots directly: the same objects as
+# the constructors build, without the frozen dataclass's per-field object.__setattr__ (and, for
+# the result, without re-checking that grade, grade_min and grade_max agree, which they do by
+# construction). tests/test_icans_fastpath.py checks the field lists and rebuilds results with
+# the constructor.
+_FINDING_FIELDS = (
+    "domain",
+    "assessed",
+    "present",
+    "attributed_to_other_cause",
+    "grade_min",
+    "grade_max",
+    "detail",
+)
+_new = object.__new__
+(
+    _set_domain,
+    _set_assessed,
+    _set_present,
+    _set_attributed,
+    _set_grade_min,
+    _set_grade_max,
+    _set_detail,
+) = (Finding.__dict__[name].__set__ for name in _FINDING_FIELDS)
+
+
+_RESULT_FIELDS = (
+    "scale",
+    "grade",
+    "grade_min",
+    "grade_max",
+    "findings",
+    "drivers",
+    "missing",
+    "decisions",
+    "criteria_version",
+    "explanation",
+    "excluded",
+    "instrument",
+)
+(
+    _set_scale,
+    _set_grade,
+    _set_result_min,
+    _set_result_max,
+    _set_findings,
+    _set_drivers,
+    _set_missing,
+    _set_decisions,
+    _set_version,
+    _set_explanation,
+    _set_excluded,
+    _set_instrument,
+) = (GradeResult.__dict__[name].__set__ for name in _RESULT_FIELDS)
+
+
+def _grade_result(
+    low: int,
+    high: int,
+    findings: tuple[Finding, ...],
+    drivers: tuple[str, ...],
+    missing: tuple[str, ...],
+    decisions: tuple[str, ...],
+    explanation: str,
+    excluded: tuple[str, ...],
+    instrument: str | None,
+) -> GradeResult:
+    """The ICANS GradeResult: the grade when the bounds meet, else None."""
+    result: GradeResult = _new(GradeResult)
+    _set_scale(result, "ICANS")
+    _set_grade(result, low if low == high else None)
+    _set_result_min(result, low)
+    _set_result_max(result, high)
+    _set_findings(result, findings)
+    _set_drivers(result, drivers)
+    _set_missing(result, missing)
+    _set_decisions(result, decisions)
+    _set_version(result, CRITERIA_VERSION)
+    _set_explanation(result, explanation)
+    _set_excluded(result, excluded)
+    _set_instrument(result, instrument)
+    return result
+
+
+def _finding(
+    domain: str,
+    assessed: bool,
+    present: Level,
+    other_cause: bool | None,
+    contribution: Level,
+    detail: str,
+) -> Finding:
+    finding: Finding = _new(Finding)
+    _set_domain(finding, domain)
+    _set_assessed(finding, assessed)
+    _set_present(finding, bool(present[0]) if present[0] == present[1] else None)
+    _set_attributed(finding, other_cause)
+    _set_grade_min(finding, contribution[0])
+    _set_grade_max(finding, contribution[1])
+    _set_detail(finding, detail if not other_cause else f"{detail}, attributed to another cause")
+    return finding
+
+
+def _grade_text(low: int, high: int, instrument: str | None) -> str:
+    grade = f"ICANS grade {low}" if low == high else f"ICANS grade {low} to {high} (undetermined)"
+    if instrument is not None:
+        grade += f" ({instrument})"
+    return f"{grade}: "
+
+
+def _grade_suffix(low: int, high: int) -> str:
+    if low == high:
+        return f" (grade {low})" if low else ""
+    return f" (grade {low} to {high})"
+
+
+_RANGES = [(low, high) for low in range(DEATH_GRADE + 1) for high in range(low, DEATH_GRADE + 1)]
+#: The explanation's opening and each finding's grade in words, built once.
+_GRADE_TEXT = {
+    (low, high, instrument): _grade_text(low, high, instrument)
+    for low, high in _RANGES
+    for instrument in ("ICE", "CAPD", None)
+}
+_GRADE_SUFFIX = {(low, high): _grade_suffix(low, high) for low, high in _RANGES}
+
+
+#: What an independent domain gives the grade: its finding, the finding in the explanation's
+#: words, and its analysis.
+Outcome = tuple[Finding, str, Domain]
+
+
+def _part(finding: Finding) -> str:
+    """The finding in the explanation: its detail and, when it adds one, its grade."""
+    return finding.detail + _GRADE_SUFFIX[finding.grade_min, finding.grade_max]
+
+
+def _outcome(finding: Finding, domain: Domain) -> Outcome:
+    return finding, _part(finding), domain
+
+
+# The seizure, motor and ICP outcomes depend on their own few inputs only, so each is built once
+# per value of those inputs and shared (findings are frozen): 15 motor outcomes, and the most
+# recent seizure and ICP ones.
+
+
+@lru_cache(maxsize=256)
+def _seizure_outcome(
+    seizure: bool | None,
+    minutes: float | None,
+    over_5: bool | None,
+    repetitive: bool | None,
+    other: bool | None,
+) -> Outcome:
+    domain, assessed = _seizure_domain(_seizure_vars(seizure, minutes, over_5, repetitive, other))
+    detail = _seizure_detail(seizure, minutes, over_5, repetitive)
+    return _outcome(_finding("seizure", assessed, domain[1], other, domain[0], detail), domain)
+
+
+@cache
+def _motor(motor: MotorFinding | None, other: bool | None) -> Outcome:
+    domain = _graded_domain(((0, 4) if motor is None else (MOTOR_GRADES[motor],), _FLAG[other]))
+    detail = _motor_detail(motor)
+    return _outcome(
+        _finding("motor", motor is not None, domain[1], other, domain[0], detail), domain
+    )
+
+
+@lru_cache(maxsize=256)
+def _icp(icp: tuple[IcpFinding, ...] | None, other: bool | None) -> Outcome:
+    grade = (0, 3, 4) if icp is None else (max((ICP_GRADES[f] for f in icp), default=0),)
+    domain = _graded_domain((grade, _FLAG[other]))
+    detail = _icp_detail(icp)
+    return _outcome(_finding("icp", icp is not None, domain[1], other, domain[0], detail), domain)
+
+
+@cache
+def _consciousness_known(level: ConsciousnessLevel, sedated: bool) -> tuple[Finding, str]:
+    """The consciousness finding when the level and its attribution are known (D9)."""
+    grade = CONSCIOUSNESS_GRADES[level]
+    contribution = 0 if sedated else grade
+    finding = _finding(
+        "consciousness",
+        True,
+        (grade > 0, grade > 0),
+        sedated,
+        (contribution, contribution),
+        _LEVEL_WORDS[level],
+    )
+    return finding, _part(finding)
+
+
+def _death_finding(death: bool | None) -> Finding:
+    values = _FLAG[death]
+    level = (int(values[0]), int(values[-1]))
+    return _finding(
+        "death",
+        death is not None,
+        level,
+        None,
+        (DEATH_GRADE * level[0], DEATH_GRADE * level[1]),
+        "death due to ICANS"
+        if death
+        else ("cause of death not known" if death is None else "no ICANS death"),
+    )
+
+
+#: The death finding of each answer, and its words, built once (D6).
+_DEATH = {
+    death: (finding, _part(finding))
+    for death in (None, False, True)
+    for finding in (_death_finding(death),)
+}
+#: Which input fields each position of each domain stands for; None: read from the record.
+_INPUT_FIELDS: tuple[tuple[tuple[str, ...] | None, ...], ...] = (
+    (
+        ("age_years",),
+        ("developmental_delay",),
+        None,  # the ICE: the record, or its items not recorded
+        None,  # the CAPD: the record, or its answers not recorded
+        ("consciousness",),
+        ("global_aphasia",),
+        ("consciousness_other_cause",),
+        ("encephalopathy_other_cause",),
+    ),
+    (
+        ("seizure",),
+        ("seizure_duration_min", "seizure_over_5_min"),
+        ("seizure_without_return_to_baseline",),
+        ("seizure_other_cause",),
+    ),
+    (("motor",), ("motor_other_cause",)),
+    (("icp",), ("icp_other_cause",)),
+)
+_ICE_ITEM_FIELDS = tuple(f"ice.{name}" for name in _ICE_NAMES)
+_CAPD_ITEM_FIELDS = tuple(f"capd.{name}" for name in _CAPD_NAMES)
+_EXCLUDED_NAMES = tuple(EXCLUDED_FEATURES)
+_excluded_flags: Callable[[IcansAssessment], tuple[bool | None, ...]] = attrgetter(*_EXCLUDED_NAMES)
+#: The features reported in ``excluded`` (recorded as present), by their three answers.
+_EXCLUDED: dict[tuple[bool | None, ...], tuple[str, ...]] = {
+    flags: tuple(compress(_EXCLUDED_NAMES, [flag is True for flag in flags]))
+    for flags in product((None, False, True), repeat=len(_EXCLUDED_NAMES))
+}
+_INSTRUMENT_DOMAIN = {"ICE": "ice", "CAPD": "capd", None: "ice_or_capd"}
+
+
+def _instrument_and_consciousness(
+    a: IcansAssessment, options: IcansOptions, *, direct: bool = True
+) -> tuple[_Coupled, tuple[int, int], tuple[int, int]]:
+    """The coupled domains, and the ICE's and the CAPD's ranges (for the details).
+
+    When every input is known they are evaluated directly; ``direct=False`` enumerates anyway
+    (tests/test_icans_fastpath.py checks that the two agree).
+    """
+    # The instrument and the level of consciousness, together (D7-D10).
+    ice_values, ice_range = _ice_var(a.ice)
+    capd_values, capd_range = _capd_var(a.capd)
+    delay = a.developmental_delay
+    if a.age_years is not None and delay is not None:
+        # The instrument is known: the other one is not read. A missing ICE cannot make a
+        # combination contradictory (its score could be anything), so it is fixed too.
+        child = quantize(a.age_years) < options.ice_min_age_years
+        if child or delay:
+            if a.ice is None:
+                ice_values = (_NOT_ASSESSABLE,)
+        else:
+            capd_values = (0,)
+        sedated = a.consciousness_other_cause
+        other = a.encephalopathy_other_cause
+        if (
+            direct
+            and a.consciousness is not None
+            and sedated is not None
+            and other is not None
+            and len(ice_values) == 1
+            and len(capd_values) == 1
+        ):
+            # Every input known (the common case): one combination, evaluated directly. The
+            # level is consistent with an awake patient's aphasia (validated): it adds nothing.
+            level = CONSCIOUSNESS_GRADES[a.consciousness]
+            grades = _coupled(
+                child, delay, ice_values[0], capd_values[0], level, False, sedated, other
+            )
+            assert grades is not None  # a validated record is never contradictory
+            raw, enc, loc = grades
+            combined = max(enc, loc)
+            coupled = _Coupled(
+                ((combined, combined), (level > 0, level > 0), _NOTHING_OPEN),
+                (raw, raw),
+                (enc, enc),
+                (loc, loc),
+                _CAPD_ONLY if child or delay else _ICE_ONLY,
+            )
+            return coupled, ice_range, capd_range
+    return (
+        _coupled_domain(_coupled_inputs(a, options, ice_values, capd_values)),
+        ice_range,
+        capd_range,
+    )
+
+
+def _coupled_inputs(
+    a: IcansAssessment, options: IcansOptions, ice_values: Values, capd_values: Values
+) -> tuple[Values, ...]:
+    """The values each input of the coupled domains can take, when some are unknown."""
+    child = _child_var(a.age_years, options.ice_min_age_years)
+    delay = _FLAG[a.developmental_delay]
+    if a.consciousness is not None:
+        level: Values = (CONSCIOUSNESS_GRADES[a.consciousness],)
+        aphasia = _FLAG[False]  # consistent with the level (validated): it adds nothing
+    else:
+        level = _LEVELS
+        # Whether the patient is awake with global aphasia decides only an ICE of 0 (D10): when
+        # no ICE of 0 is in play, an unknown answer is not asked for (the level of consciousness
+        # is the input to give). The ranges are the same either way.
+        capd_certain = child == (True,) or delay == (True,)
+        if a.global_aphasia is None and (capd_certain or 0 not in ice_values):
+            aphasia = _FLAG[False]
+        else:
+            aphasia = _FLAG[a.global_aphasia]
+    return (
+        child,
+        delay,
+        ice_values,
+        capd_values,
+        level,
+        aphasia,
+        _FLAG[a.consciousness_other_cause],
+        _FLAG[a.encephalopathy_other_cause],
+    )
 
 
 # --- grade_icans -----------------------------------------------------------------------------
@@ -995,240 +1495,142 @@ def grade_icans(
         True
     """
     a = _coerce(assessment, IcansAssessment, _ADAPTER, "grade_icans")
-
-    # The instrument and the level of consciousness, together (D7-D10).
-    child = _child_var(a.age_years, options.ice_min_age_years)
-    delay = _flag_var("developmental_delay", a.developmental_delay)
-    ice_var = _ice_var(a.ice)
-    capd_var = _capd_var(a.capd)
-    if len(child.values) == 1 and len(delay.values) == 1:
-        # The instrument is known: the other one is not read. A missing ICE cannot make a
-        # combination contradictory (its score could be anything), so it is fixed too.
-        if child.values[0] or delay.values[0]:
-            ice_var = ice_var if a.ice is not None else _KNOWN[_NOT_ASSESSABLE]
-        else:
-            capd_var = _KNOWN[0]
-    if a.consciousness is not None:
-        level_var = _KNOWN[CONSCIOUSNESS_GRADES[a.consciousness]]
-        aphasia = _KNOWN[False]  # consistent with the level (validated): it adds nothing
-    else:
-        level_var = _Var(("consciousness",), tuple(range(_UNAROUSABLE_LEVEL + 1)))
-        # Whether the patient is awake with global aphasia decides only an ICE of 0 (D10): when
-        # no ICE of 0 is in play, an unknown answer is not asked for (the level of consciousness
-        # is the input to give). The ranges are the same either way.
-        capd_certain = child.values == (True,) or delay.values == (True,)
-        if a.global_aphasia is None and (capd_certain or 0 not in ice_var.values):
-            aphasia = _KNOWN[False]
-        else:
-            aphasia = _flag_var("global_aphasia", a.global_aphasia)
-    coupled_vars = (
-        child,
-        delay,
-        ice_var,
-        capd_var,
-        level_var,
-        aphasia,
-        _flag_var("consciousness_other_cause", a.consciousness_other_cause),
-        _flag_var("encephalopathy_other_cause", a.encephalopathy_other_cause),
-    )
+    coupled, ice_range, capd_range = _instrument_and_consciousness(a, options)
     # Seizure, motor, raised ICP (D11) and death (D6).
-    seizure_vars = _seizure_vars(a)
-    motor_vars = (
-        _Var(("motor",), (0, 4)) if a.motor is None else _KNOWN[MOTOR_GRADES[a.motor]],
-        _flag_var("motor_other_cause", a.motor_other_cause),
+    seizure_finding, seizure_part, seizure = _seizure_outcome(
+        a.seizure,
+        a.seizure_duration_min,
+        a.seizure_over_5_min,
+        a.seizure_without_return_to_baseline,
+        a.seizure_other_cause,
     )
-    icp_vars = (
-        _Var(("icp",), (0, 3, 4))
-        if a.icp is None
-        else _KNOWN[max((ICP_GRADES[f] for f in a.icp), default=0)],
-        _flag_var("icp_other_cause", a.icp_other_cause),
-    )
-    death_var = _flag_var("death_due_to_icans", a.death_due_to_icans)
-
-    coupled = _points(_coupled, coupled_vars)
-    seizure = _points(_seizure, seizure_vars)
-    motor = _points(_graded, motor_vars)
-    icp = _points(_graded, icp_vars)
-    grades = list(coupled.values())
-    combined = {point: max(enc, loc) for point, (_, enc, loc) in coupled.items()}
-    levels = [
-        _span(list(combined.values())),
-        _span(list(seizure.values())),
-        _span(list(motor.values())),
-        _span(list(icp.values())),
-        (int(min(death_var.values)), int(max(death_var.values))),
-    ]
-    low, high, _ = grade_bounds(_worst, levels)
+    motor_finding, motor_part, motor = _motor(a.motor, a.motor_other_cause)
+    icp_finding, icp_part, icp = _icp(a.icp, a.icp_other_cause)
+    death_finding, death_part = _DEATH[a.death_due_to_icans]
+    death = _FLAG[a.death_due_to_icans]
+    # The grade is monotone in every domain and in death, and the domains share no inputs: its
+    # bounds are its values with every domain at its lowest, and at its highest.
+    spans = (coupled.domain[0], seizure[0], motor[0], icp[0])
+    lows = (spans[0][0], spans[1][0], spans[2][0], spans[3][0])
+    low = _worst(lows, death[0])
+    high = _worst((spans[0][1], spans[1][1], spans[2][1], spans[3][1]), death[-1])
     if low == high:
         missing: tuple[str, ...] = ()
     else:
-        domains = ((combined, coupled_vars), (seizure, seizure_vars), (motor, motor_vars))
-        missing = _missing((*domains, (icp, icp_vars)), levels, death_var)
+        domains = (coupled.domain, seizure, motor, icp)
+        missing = _missing(a, domains, lows, len(death) > 1)
 
-    instruments = {"CAPD" if point[0] or point[1] else "ICE" for point in coupled}  # D7
+    instruments = coupled.instruments
     instrument = next(iter(instruments)) if len(instruments) == 1 else None
-    findings = (
-        _instrument_finding(a, instrument, grades),
-        _finding(
+    instrument_finding = _instrument_finding(a, instrument, coupled, ice_range, capd_range)
+    if a.consciousness is not None and a.consciousness_other_cause is not None:
+        consciousness_finding, consciousness_part = _consciousness_known(
+            a.consciousness, a.consciousness_other_cause
+        )
+    else:
+        consciousness_finding = _finding(
             "consciousness",
             a.consciousness is not None,
-            _span([int(point[4] > 0) for point in coupled]),
+            coupled.domain[1],
             a.consciousness_other_cause,
-            _span([loc for _, _, loc in grades]),
+            coupled.consciousness,
             _consciousness_detail(a),
-        ),
-        _finding(
-            "seizure",
-            len({_seizure(p[0], p[1], p[2], False) for p in seizure}) == 1,
-            _span([int(p[0]) for p in seizure]),
-            a.seizure_other_cause,
-            levels[1],
-            _seizure_detail(a),
-        ),
-        _finding(
-            "motor",
-            a.motor is not None,
-            _span([int(p[0] > 0) for p in motor]),
-            a.motor_other_cause,
-            levels[2],
-            _motor_detail(a.motor),
-        ),
-        _finding(
-            "icp",
-            a.icp is not None,
-            _span([int(p[0] > 0) for p in icp]),
-            a.icp_other_cause,
-            levels[3],
-            _icp_detail(a.icp),
-        ),
-        _finding(
-            "death",
-            a.death_due_to_icans is not None,
-            levels[4],
-            None,
-            (DEATH_GRADE * levels[4][0], DEATH_GRADE * levels[4][1]),
-            "death due to ICANS"
-            if a.death_due_to_icans
-            else ("cause of death not known" if a.death_due_to_icans is None else "no ICANS death"),
-        ),
+        )
+        consciousness_part = _part(consciousness_finding)
+    findings = (
+        instrument_finding,
+        consciousness_finding,
+        seizure_finding,
+        motor_finding,
+        icp_finding,
+        death_finding,
     )
-    excluded = tuple(name for name in EXCLUDED_FEATURES if getattr(a, name) is True)
+    parts = [_part(instrument_finding), consciousness_part, seizure_part, motor_part, icp_part]
+    if a.death_due_to_icans is not False:
+        parts.append(death_part)
+    excluded = _EXCLUDED[_excluded_flags(a)]
     if low == DEATH_GRADE:
         drivers: tuple[str, ...] = ("death",)
     elif low == 0:
         drivers = ()
     else:
-        drivers = tuple(f.domain for f in findings if f.domain != "death" and f.grade_min == low)
-    return GradeResult(
-        scale="ICANS",
-        grade=low if low == high else None,
-        grade_min=low,
-        grade_max=high,
-        findings=findings,
-        drivers=drivers,
-        missing=missing,
-        decisions=_decisions(a, instruments, low, high),
-        criteria_version=CRITERIA_VERSION,
-        explanation=_explain(a, options, instrument, low, high, findings, excluded, missing),
-        excluded=excluded,
-        instrument=instrument,
-    )
-
-
-def _seizure_vars(a: IcansAssessment) -> tuple[_Var, ...]:
-    detail = (
-        a.seizure_duration_min is not None
-        or a.seizure_over_5_min is True
-        or a.seizure_without_return_to_baseline is True
-    )
-    if a.seizure is None and not detail:
-        present = _Var(("seizure",), (False, True))
-    else:
-        present = _known(a.seizure is not False)  # a seizure's details imply a seizure
-    if a.seizure_duration_min is not None:
-        prolonged = _known(_prolonged(a.seizure_duration_min))
-    elif a.seizure_over_5_min is not None:
-        prolonged = _known(a.seizure_over_5_min)
-    else:
-        prolonged = _Var(("seizure_duration_min", "seizure_over_5_min"), (False, True))
-    return (
-        present,
-        prolonged,
-        _flag_var("seizure_without_return_to_baseline", a.seizure_without_return_to_baseline),
-        _flag_var("seizure_other_cause", a.seizure_other_cause),
+        drivers = tuple([f.domain for f in findings[:-1] if f.grade_min == low])
+    return _grade_result(
+        low,
+        high,
+        findings,
+        drivers,
+        missing,
+        _decisions(a, instruments, low, high, excluded),
+        _explain(a, options, instrument, low, high, parts, excluded, missing),
+        excluded,
+        instrument,
     )
 
 
 def _missing(
-    domains: Sequence[tuple[Mapping[tuple[Any, ...], int], Sequence[_Var]]],
-    levels: Sequence[Level],
-    death: _Var,
+    a: IcansAssessment, domains: Sequence[Domain], lows: tuple[int, ...], death_open: bool
 ) -> tuple[str, ...]:
-    """The inputs whose absence leaves the grade open (D13).
+    """The inputs whose absence leaves the grade open (D13), domain by domain (see _matters).
 
-    The domains share no inputs, so the other domains can all sit at their lowest at once (the
-    floor). An input of a domain matters when knowing it could change the domain's range above
-    that floor, or when two of its values give the domain different values, the higher of which
-    is above the floor. The death input matters whenever it is unknown.
+    Each domain's floor is the highest of the other domains' lowest grades. The death input
+    matters whenever it is unknown. No field stands for two inputs, so none is listed twice.
     """
-    fields: dict[str, None] = {}
-    for index, (points, variables) in enumerate(domains):
-        floor = max(lo for j, (lo, _) in enumerate(levels[:-1]) if j != index)
-        seen = (max(levels[index][0], floor), max(levels[index][1], floor))
-        for names, top, spans in _open_inputs(points, variables):
-            if top > floor or any((max(lo, floor), max(hi, floor)) != seen for lo, hi in spans):
-                fields.update(dict.fromkeys(names))
-    if len(death.values) > 1:
-        fields.update(dict.fromkeys(death.fields))
+    fields: list[str] = []
+    for index, (_, _, matters) in enumerate(domains):
+        for position in matters[max(lows[:index] + lows[index + 1 :])]:
+            fields.extend(_input_fields(a, index, position))
+    if death_open:
+        fields.append("death_due_to_icans")
     return tuple(fields)
 
 
-def _finding(
-    domain: str,
-    assessed: bool,
-    present: Level,
-    other_cause: bool | None,
-    contribution: Level,
-    detail: str,
-) -> Finding:
-    return Finding(
-        domain=domain,
-        assessed=assessed,
-        present=bool(present[0]) if present[0] == present[1] else None,
-        attributed_to_other_cause=other_cause,
-        grade_min=contribution[0],
-        grade_max=contribution[1],
-        detail=detail if not other_cause else f"{detail}, attributed to another cause",
-    )
+def _input_fields(a: IcansAssessment, domain: int, position: int) -> tuple[str, ...]:
+    names = _INPUT_FIELDS[domain][position]
+    if names is not None:
+        return names
+    if position == 2:
+        if a.ice is None:
+            return ("ice",)
+        return tuple(compress(_ICE_ITEM_FIELDS, [p is None for p in _ice_points(a.ice.__dict__)]))
+    if a.capd is None:
+        return ("capd",)
+    answers = _capd_answers(a.capd.__dict__)
+    return tuple(compress(_CAPD_ITEM_FIELDS, [answer is None for answer in answers]))
 
 
 def _instrument_finding(
-    a: IcansAssessment, instrument: str | None, grades: Sequence[tuple[int, int, int]]
+    a: IcansAssessment,
+    instrument: str | None,
+    coupled: _Coupled,
+    ice_range: tuple[int, int],
+    capd_range: tuple[int, int],
 ) -> Finding:
     if instrument == "ICE":
         record: IceAssessment | CapdAssessment | None = a.ice
-        detail = _ice_detail(a)
+        detail = _ice_detail(a, ice_range)
     elif instrument == "CAPD":
         record = a.capd
-        detail = _capd_detail(a.capd)
+        detail = _capd_detail(a.capd, capd_range)
     else:
         record = None
-        detail = f"{_ice_detail(a)} or {_capd_detail(a.capd)}"
+        detail = f"{_ice_detail(a, ice_range)} or {_capd_detail(a.capd, capd_range)}"
     assessable = record is not None and record.assessable
-    raw = _span([grade for grade, _, _ in grades])
+    raw = coupled.raw
     known = raw[0] == raw[1]
     present = (int(raw[0] > 0), int(raw[1] > 0)) if assessable else (0, 1)
     return _finding(
-        {"ICE": "ice", "CAPD": "capd"}.get(instrument or "", "ice_or_capd"),
+        _INSTRUMENT_DOMAIN[instrument],
         assessable and known,
         present,
         a.encephalopathy_other_cause,
-        _span([grade for _, grade, _ in grades]),
+        coupled.instrument,
         detail,
     )
 
 
-def _ice_detail(a: IcansAssessment) -> str:
+def _ice_detail(a: IcansAssessment, score: tuple[int, int]) -> str:
+    """The ICE in words; ``score`` is its total's range (_ice_var)."""
     ice = a.ice
     if ice is None:
         return "ICE not recorded"
@@ -1236,23 +1638,25 @@ def _ice_detail(a: IcansAssessment) -> str:
         return "ICE not performed (sedated or intubated): not assessable, never 0 (D10)"
     if ice.not_performed is IceNotPerformed.UNAROUSABLE:
         return "ICE 0: unarousable, unable to perform ICE (D10)"
-    low, high = _range_of(ice)
+    low, high = score
     if low != high:
         return f"ICE {low} to {high} of {ICE_MAX} (items not recorded)"
-    text = f"ICE {low}/{ICE_MAX}"
-    if low == 0:
-        if a.consciousness is ConsciousnessLevel.UNAROUSABLE:
-            text += ", unarousable (D10)"
-        elif a.global_aphasia:
-            text += ", awake with global aphasia (D10)"
-        elif a.consciousness is not None:
-            text += ", arousable (D10)"
-        else:
-            text += ", arousal not recorded (D10)"
-    return text
+    if low:
+        return _ICE_SCORES[low]
+    if a.consciousness is ConsciousnessLevel.UNAROUSABLE:
+        return f"{_ICE_SCORES[0]}, unarousable (D10)"
+    if a.global_aphasia:
+        return f"{_ICE_SCORES[0]}, awake with global aphasia (D10)"
+    if a.consciousness is not None:
+        return f"{_ICE_SCORES[0]}, arousable (D10)"
+    return f"{_ICE_SCORES[0]}, arousal not recorded (D10)"
 
 
-def _capd_detail(capd: CapdAssessment | None) -> str:
+_ICE_SCORES = tuple(f"ICE {score}/{ICE_MAX}" for score in range(ICE_MAX + 1))
+
+
+def _capd_detail(capd: CapdAssessment | None, total: tuple[int, int]) -> str:
+    """The CAPD in words; ``total`` is its range (_capd_var)."""
     if capd is None:
         return "CAPD not recorded"
     if capd.not_performed is CapdNotPerformed.UNABLE:
@@ -1261,7 +1665,7 @@ def _capd_detail(capd: CapdAssessment | None) -> str:
         return "CAPD not assessable: neuromuscular blockade (D8)"
     if not capd.assessable:
         return f"CAPD not assessable: deep sedation (RASS {capd.rass}) (D8)"
-    low, high = _range_of(capd)
+    low, high = total
     if low != high:
         return f"CAPD {low} to {high} of {CAPD_MAX} (answers not recorded)"
     return f"CAPD {low}/{CAPD_MAX}"
@@ -1286,29 +1690,27 @@ def _consciousness_detail(a: IcansAssessment) -> str:
     return "consciousness not assessed"
 
 
-def _seizure_detail(a: IcansAssessment) -> str:
-    if a.seizure is False:
+def _seizure_detail(
+    seizure: bool | None, minutes: float | None, over_5: bool | None, repetitive: bool | None
+) -> str:
+    if seizure is False:
         return "no seizure"
     parts: list[str] = []
-    if a.seizure_duration_min is not None:
-        relation = "> 5" if _prolonged(a.seizure_duration_min) else "≤ 5"
-        parts.append(f"lasting {describe(a.seizure_duration_min)} min ({relation} min)")
-    elif a.seizure_over_5_min is not None:
-        parts.append("lasting > 5 min" if a.seizure_over_5_min else "lasting ≤ 5 min")
-    if a.seizure_without_return_to_baseline is True:
+    if minutes is not None:
+        relation = "> 5" if _prolonged(minutes) else "≤ 5"
+        parts.append(f"lasting {describe(minutes)} min ({relation} min)")
+    elif over_5 is not None:
+        parts.append("lasting > 5 min" if over_5 else "lasting ≤ 5 min")
+    if repetitive is True:
         parts.append("repetitive without return to baseline")
-    elif a.seizure_without_return_to_baseline is False:
+    elif repetitive is False:
         parts.append("with return to baseline")
-    if a.seizure is None and not parts:
+    if seizure is None and not parts:
         return "seizure not assessed"
-    if a.seizure is None and a.seizure_duration_min is None and a.seizure_over_5_min is False:
+    if seizure is None and minutes is None and over_5 is False:
         # Only negative details: whether there was a seizure at all is not recorded.
         return "seizure not recorded (" + ", ".join(parts) + ")"
-    if not parts or (
-        a.seizure_duration_min is None
-        and a.seizure_over_5_min is None
-        and a.seizure_without_return_to_baseline is not True
-    ):
+    if not parts or (minutes is None and over_5 is None and repetitive is not True):
         parts.append("duration not recorded")
     return "seizure, " + ", ".join(parts)
 
@@ -1330,7 +1732,13 @@ def _icp_detail(icp: tuple[IcpFinding, ...] | None) -> str:
     return ", ".join(names).replace("cranial nerve vi", "cranial nerve VI")
 
 
-def _decisions(a: IcansAssessment, instruments: set[str], low: int, high: int) -> tuple[str, ...]:
+def _decisions(
+    a: IcansAssessment,
+    instruments: frozenset[str],
+    low: int,
+    high: int,
+    excluded: tuple[str, ...],
+) -> tuple[str, ...]:
     applied: list[str] = []
     if a.death_due_to_icans is not False:
         applied.append("D6")
@@ -1341,9 +1749,13 @@ def _decisions(a: IcansAssessment, instruments: set[str], low: int, high: int) -
         applied.append("D9")
     if "ICE" in instruments:
         applied.append("D10")
-    graded = (a.seizure, a.seizure_duration_min, a.seizure_over_5_min, a.motor, a.icp)
-    if any(value is not None for value in graded) or any(
-        getattr(a, name) is True for name in EXCLUDED_FEATURES
+    if (
+        a.seizure is not None
+        or a.seizure_duration_min is not None
+        or a.seizure_over_5_min is not None
+        or a.motor is not None
+        or a.icp is not None
+        or excluded  # a feature recorded as present, never graded
     ):
         applied.append("D11")
     if low != high:
@@ -1354,10 +1766,11 @@ def _decisions(a: IcansAssessment, instruments: set[str], low: int, high: int) -
 
 
 def _instrument_note(a: IcansAssessment, options: IcansOptions, instrument: str | None) -> str:
-    cut = describe(options.ice_min_age_years)
     if instrument == "ICE" and a.capd is not None:
+        cut = describe(options.ice_min_age_years)
         return f"CAPD recorded but not used: ICE is the instrument from age {cut} y (D7)"
     if instrument == "CAPD" and a.ice is not None:
+        cut = describe(options.ice_min_age_years)
         why = (
             "with developmental delay"
             if a.developmental_delay
@@ -1383,22 +1796,15 @@ def _explain(
     instrument: str | None,
     low: int,
     high: int,
-    findings: tuple[Finding, ...],
+    parts: list[str],
     excluded: tuple[str, ...],
     missing: tuple[str, ...],
 ) -> str:
-    grade = f"ICANS grade {low}" if low == high else f"ICANS grade {low} to {high} (undetermined)"
-    if instrument is not None:
-        grade += f" ({instrument})"
-    parts = []
-    for f in findings:
-        if f.domain == "death" and a.death_due_to_icans is False:
-            continue
-        if f.grade_min == f.grade_max:
-            suffix = f" (grade {f.grade_min})" if f.grade_min else ""
-        else:
-            suffix = f" (grade {f.grade_min} to {f.grade_max})"
-        parts.append(f.detail + suffix)
+    """The explanation, one line.
+
+    ``parts`` holds the findings in words (death left out when recorded as not due to ICANS); it is
+    extended here.
+    """
     note = _instrument_note(a, options, instrument)
     if note:
         parts.append(note)
@@ -1416,4 +1822,4 @@ def _explain(
         parts.append("recorded, not graded (D11): " + ", ".join(excluded).replace("_", " "))
     if missing:
         parts.append("open until given: " + ", ".join(missing))
-    return f"{grade}: " + "; ".join(parts) + "."
+    return _GRADE_TEXT[low, high, instrument] + "; ".join(parts) + "."
