@@ -526,6 +526,7 @@ def test_misuse_raises_library_error() -> None:
         grade_crs("38.5")  # type: ignore[arg-type]
     assert info.value.type == "input_type"
     assert isinstance(info.value, ValueError)
+    assert str(info.value) == "grade_crs takes a CrsAssessment or a mapping, not str"
 
 
 def test_result_is_frozen_and_auditable() -> None:
