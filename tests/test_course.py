@@ -21,6 +21,7 @@ from astct_grading.course import (
 from astct_grading.criteria.astct2019 import WAIVER_THERAPIES
 from astct_grading.crs import CrsOptions
 from astct_grading.errors import AstctGradingError
+from tests.sledai_form import NO_ACTIVITY
 
 UTC = timezone.utc
 INFUSION = datetime(2024, 3, 4, 10, 0, tzinfo=UTC)
@@ -601,35 +602,6 @@ def test_icans_assessment_in_a_course_records_no_death() -> None:
 
 # --- SLEDAI-2K trajectory --------------------------------------------------------------------
 
-NO_ACTIVITY = dict.fromkeys(
-    [
-        "seizure",
-        "psychosis",
-        "organic_brain_syndrome",
-        "visual_disturbance",
-        "cranial_nerve_disorder",
-        "lupus_headache",
-        "cerebrovascular_accident",
-        "vasculitis",
-        "arthritis",
-        "myositis",
-        "urinary_casts",
-        "haematuria",
-        "proteinuria",
-        "pyuria",
-        "rash",
-        "alopecia",
-        "mucosal_ulcers",
-        "pleurisy",
-        "pericarditis",
-        "low_complement",
-        "increased_dna_binding",
-        "fever",
-        "thrombocytopenia",
-        "leukopenia",
-    ],
-    False,
-)
 STEADY = {
     "new_bilag_a": 0,
     "new_bilag_b": 0,

@@ -38,6 +38,7 @@ from astct_grading import (
 )
 from astct_grading.errors import AstctGradingError
 from astct_grading.icans import IcansOptions, grade_icans, score_capd, score_ice
+from tests.sledai_form import DESCRIPTORS
 
 SEED = 20240601
 CHUNKS = 8
@@ -125,32 +126,6 @@ CAPD_ITEMS = [
 ]
 ANSWERS = ["never", "rarely", "sometimes", "often", "always"]
 
-DESCRIPTORS = [
-    "seizure",
-    "psychosis",
-    "organic_brain_syndrome",
-    "visual_disturbance",
-    "cranial_nerve_disorder",
-    "lupus_headache",
-    "cerebrovascular_accident",
-    "vasculitis",
-    "arthritis",
-    "myositis",
-    "urinary_casts",
-    "haematuria",
-    "proteinuria",
-    "pyuria",
-    "rash",
-    "alopecia",
-    "mucosal_ulcers",
-    "pleurisy",
-    "pericarditis",
-    "low_complement",
-    "increased_dna_binding",
-    "fever",
-    "thrombocytopenia",
-    "leukopenia",
-]
 WITH_CAUSES = [
     "seizure",
     "psychosis",

@@ -24,33 +24,8 @@ from astct_grading.sle_response import (
     change_from_baseline,
 )
 from astct_grading.sledai import Sledai2kOptions
+from tests.sledai_form import DESCRIPTORS
 
-DESCRIPTORS = (
-    "seizure",
-    "psychosis",
-    "organic_brain_syndrome",
-    "visual_disturbance",
-    "cranial_nerve_disorder",
-    "lupus_headache",
-    "cerebrovascular_accident",
-    "vasculitis",
-    "arthritis",
-    "myositis",
-    "urinary_casts",
-    "haematuria",
-    "proteinuria",
-    "pyuria",
-    "rash",
-    "alopecia",
-    "mucosal_ulcers",
-    "pleurisy",
-    "pericarditis",
-    "low_complement",
-    "increased_dna_binding",
-    "fever",
-    "thrombocytopenia",
-    "leukopenia",
-)
 # LLDAS major organ systems: renal, CNS, cardiopulmonary, vasculitis, fever (Franklyn 2016).
 MAJOR = (
     "seizure",

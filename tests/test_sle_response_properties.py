@@ -24,33 +24,8 @@ from astct_grading.sle_response import (
     assess_sri4,
     change_from_baseline,
 )
+from tests.sledai_form import DESCRIPTORS
 
-DESCRIPTORS = (
-    "seizure",
-    "psychosis",
-    "organic_brain_syndrome",
-    "visual_disturbance",
-    "cranial_nerve_disorder",
-    "lupus_headache",
-    "cerebrovascular_accident",
-    "vasculitis",
-    "arthritis",
-    "myositis",
-    "urinary_casts",
-    "haematuria",
-    "proteinuria",
-    "pyuria",
-    "rash",
-    "alopecia",
-    "mucosal_ulcers",
-    "pleurisy",
-    "pericarditis",
-    "low_complement",
-    "increased_dna_binding",
-    "fever",
-    "thrombocytopenia",
-    "leukopenia",
-)
 # Low-activity visits are the interesting ones: most descriptors absent, a few present or unknown.
 MINOR = ("arthritis", "rash", "alopecia", "low_complement", "fever", "leukopenia", "pleurisy")
 PROPERTY_SETTINGS = settings(max_examples=120, deadline=None)

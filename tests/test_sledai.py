@@ -31,34 +31,8 @@ from astct_grading.sledai import (
     SledaiVisit,
     score_sledai2k,
 )
+from tests.sledai_form import WEIGHTS
 
-# The SLEDAI-2K form's weights, written out here (not read from the code under test).
-WEIGHTS: dict[str, int] = {
-    "seizure": 8,
-    "psychosis": 8,
-    "organic_brain_syndrome": 8,
-    "visual_disturbance": 8,
-    "cranial_nerve_disorder": 8,
-    "lupus_headache": 8,
-    "cerebrovascular_accident": 8,
-    "vasculitis": 8,
-    "arthritis": 4,
-    "myositis": 4,
-    "urinary_casts": 4,
-    "haematuria": 4,
-    "proteinuria": 4,
-    "pyuria": 4,
-    "rash": 2,
-    "alopecia": 2,
-    "mucosal_ulcers": 2,
-    "pleurisy": 2,
-    "pericarditis": 2,
-    "low_complement": 2,
-    "increased_dna_binding": 2,
-    "fever": 1,
-    "thrombocytopenia": 1,
-    "leukopenia": 1,
-}
 SEROLOGY = ("low_complement", "increased_dna_binding")
 # Descriptors whose definitions on the form name causes to exclude.
 WITH_EXCLUSIONS = (
