@@ -13,12 +13,21 @@ Conventions:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError, PydanticKnownError
 
 __all__ = [
     "AgeYears",
@@ -41,6 +50,9 @@ _EXACT = 1e-6
 #: Plausible body temperature, in °C (D15).
 TEMPERATURE_MIN_C = 25.0
 TEMPERATURE_MAX_C = 45.0
+# The same range in °F, exactly: a reading within it is within the °C range once converted.
+_TEMPERATURE_MIN_F = 77.0
+_TEMPERATURE_MAX_F = 113.0
 
 
 class TemperatureUnit(str, Enum):
@@ -113,14 +125,48 @@ def _reject_bool(value: object) -> object:
 #: A finite float; booleans, NaN and infinities are rejected (D15). Numeric strings are parsed.
 FiniteFloat = Annotated[float, BeforeValidator(_reject_bool), Field(allow_inf_nan=False)]
 
+# FiniteFloat with its finiteness checked by pydantic-core: given before the boolean check, it
+# sits inside the float validator instead of in a Python validator after it, with the same errors.
+_Finite = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_reject_bool)]
+
+
+def _within(ge: float, le: float) -> Callable[[float], float]:
+    """A check of ``ge <= value <= le`` with the errors of ``Field(ge=ge, le=le)``.
+
+    One Python validator instead of the two pydantic adds for bounds placed after a
+    ``BeforeValidator``. The bounds stay in Python: pydantic-core's would report some bounds as
+    floats (``{'ge': 0.0}`` for ``ge=0``) in the error's context. Types using it pin their JSON
+    Schema to the one the two validators publish (``ge``/``le``).
+    """
+
+    def check(value: float) -> float:
+        if not value >= ge:
+            raise PydanticKnownError("greater_than_equal", {"ge": ge})
+        if not value <= le:
+            raise PydanticKnownError("less_than_equal", {"le": le})
+        return value
+
+    return check
+
+
 #: Oxygen flow in L/min, 0-80 (D14, D15).
-FlowLMin = Annotated[FiniteFloat, Field(ge=0, le=80)]
+FlowLMin = Annotated[
+    _Finite, AfterValidator(_within(0, 80)), WithJsonSchema({"ge": 0, "le": 80, "type": "number"})
+]
 
 #: Fraction of inspired oxygen, 0.21-1.0. Recorded only: it never changes an ASTCT grade (D4).
-Fio2 = Annotated[FiniteFloat, Field(ge=0.21, le=1.0)]
+Fio2 = Annotated[
+    _Finite,
+    AfterValidator(_within(0.21, 1.0)),
+    WithJsonSchema({"ge": 0.21, "le": 1.0, "type": "number"}),
+]
 
 #: Age in decimal years, 0-130 (D15).
-AgeYears = Annotated[FiniteFloat, Field(ge=0, le=130)]
+AgeYears = Annotated[
+    _Finite,
+    AfterValidator(_within(0, 130)),
+    WithJsonSchema({"ge": 0, "le": 130, "type": "number"}),
+]
 
 
 class InputModel(BaseModel):
@@ -149,13 +195,20 @@ class Temperature(InputModel):
         38.2
     """
 
-    value: FiniteFloat
+    value: _Finite
     """The reading, in ``unit``."""
     unit: TemperatureUnit
     """``C`` (degrees Celsius) or ``F`` (degrees Fahrenheit)."""
 
     @model_validator(mode="after")
     def _plausible(self) -> Temperature:
+        # A reading within the range in its own unit is within it in °C: the conversion and the
+        # rounding to 0.01 °C are monotone, and the range's ends convert exactly.
+        if self.unit is TemperatureUnit.CELSIUS:
+            if TEMPERATURE_MIN_C <= self.value <= TEMPERATURE_MAX_C:
+                return self
+        elif _TEMPERATURE_MIN_F <= self.value <= _TEMPERATURE_MAX_F:
+            return self
         celsius = to_celsius(self.value, self.unit)
         if not TEMPERATURE_MIN_C <= celsius <= TEMPERATURE_MAX_C:
             raise PydanticCustomError(

@@ -8,12 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from functools import lru_cache
+from itertools import compress, product
+from operator import attrgetter, itemgetter
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import Field, TypeAdapter, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    TypeAdapter,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
-from astct_grading._bounds import Level, grade_bounds
+from astct_grading._bounds import Level
 from astct_grading._validation import (
     AgeYears,
     FiniteFloat,
@@ -22,6 +32,8 @@ from astct_grading._validation import (
     InputModel,
     Temperature,
     TemperatureUnit,
+    _Finite,
+    _within,
     describe,
     quantize,
     to_celsius,
@@ -46,7 +58,7 @@ from astct_grading.criteria.astct2019 import (
     systolic_threshold_mmhg,
 )
 from astct_grading.errors import AstctGradingError
-from astct_grading.results import Finding, GradeResult
+from astct_grading.results import Finding, GradeResult, _new_finding, _new_grade_result
 
 __all__ = [
     "CrsAssessment",
@@ -146,6 +158,14 @@ class CrsOptions:
 DEFAULT_OPTIONS = CrsOptions()
 
 
+#: Systolic pressure in mmHg, 20-300 (D5, D15); the bounds are checked as ``AgeYears``'s are.
+SystolicMmhg = Annotated[
+    _Finite,
+    AfterValidator(_within(20, 300)),
+    WithJsonSchema({"ge": 20, "le": 300, "type": "number"}),
+]
+
+
 class CrsAssessment(InputModel):
     """One CRS assessment: what was observed at one time.
 
@@ -177,7 +197,7 @@ class CrsAssessment(InputModel):
     hypotension: bool | None = None
     """CRS hypotension needing at least fluid support is present (D5). False means no
     hypotension needing any support, vasopressors included."""
-    systolic_bp_mmhg: FiniteFloat | None = Field(default=None, ge=20, le=300)
+    systolic_bp_mmhg: SystolicMmhg | None = None
     """Systolic pressure, mmHg; with ``age_years`` it derives ``hypotension`` when that is not
     given (PALS thresholds, D5)."""
     age_years: AgeYears | None = None
@@ -248,21 +268,89 @@ def vasopressor_grade(agents: Sequence[VasopressorAgent]) -> int:
     return SINGLE_VASOPRESSOR_GRADE
 
 
-def _grade(levels: Sequence[int]) -> int:
-    """The CRS grade at one completion: monotone in every level (see _bounds).
+# --- The grade and its bounds (D13) ----------------------------------------------------------
 
-    Levels, in order: fever present, fever not attributed, waiver, hypotension grade,
-    hypotension not attributed, hypoxia grade, hypoxia not attributed, death due to CRS.
+
+def _grade_at(fever_counts: int, waiver: int, support: int, death: int) -> int:
+    """The CRS grade at one completion of the unknown inputs; non-decreasing in every argument.
+
+    Args:
+        fever_counts: 1 when fever (≥ 38.0 °C) is present and not attributable to another cause
+            (D1, D2).
+        waiver: 1 when the post-treatment waiver applies (D1).
+        support: the worse of the hypotension and hypoxia grades, each counted only when not
+            attributable to another cause (D2-D5).
+        death: 1 when death is principally due to CRS (D6).
     """
-    fever, fever_own, waiver, hypo, hypo_own, oxy, oxy_own, death = levels
     if death:
         return DEATH_GRADE
-    support = max(hypo * hypo_own, oxy * oxy_own)
-    if fever and fever_own:
+    if fever_counts:
         return max(FEVER_ONLY_GRADE, support)
     if waiver:
         return support
     return 0
+
+
+def _rises(top: int, floor: int, fever_counts: Level, waiver: Level) -> bool:
+    """Whether a domain grade of ``top`` can raise the grade above one of ``floor``.
+
+    It can when fever may count and ``top`` exceeds both ``floor`` and fever's own grade, or when
+    fever may not count, the waiver may apply, and ``top`` exceeds ``floor`` (D1).
+    """
+    return bool(
+        (fever_counts[1] and top > max(FEVER_ONLY_GRADE, floor))
+        or (not fever_counts[0] and waiver[1] and top > floor)
+    )
+
+
+def _open_inputs(
+    fever: Level,
+    fever_own: Level,
+    waiver: Level,
+    hypo: Level,
+    hypo_own: Level,
+    oxy: Level,
+    oxy_own: Level,
+    death: Level,
+) -> tuple[int, ...]:
+    """The positions of the open levels that can change the grade, when the grade is open.
+
+    This is the third value of ``_bounds.grade_bounds`` over the grade at one completion
+    (``_grade_at``), read directly from the levels instead of trying every combination of their
+    ends; tests/test_crs_fastpath.py checks the two agree on every pattern of levels. Positions,
+    in order: fever present, fever not attributed, waiver, hypotension grade, hypotension not
+    attributed, hypoxia grade, hypoxia not attributed, death due to CRS. An open grade is below 5
+    at its lower end, so death can be taken as absent while the others are tried.
+    """
+    counts = (fever[0] * fever_own[0], fever[1] * fever_own[1])
+    hypo_low = hypo[0] * hypo_own[0]
+    oxy_low = oxy[0] * oxy_own[0]
+    open_: list[int] = []
+    # Fever that counts gives at least 1 and the support; fever that does not gives the support
+    # under the waiver, else 0 (D1): the two differ unless the waiver surely applies and the
+    # support is surely positive.
+    fever_decides = not waiver[0] or not max(hypo_low, oxy_low)
+    if fever[0] != fever[1] and fever_own[1] and fever_decides:
+        open_.append(0)
+    if fever_own[0] != fever_own[1] and fever[1] and fever_decides:
+        open_.append(1)
+    # The waiver decides between the support and 0 when fever may not count (D1).
+    support_high = max(hypo[1] * hypo_own[1], oxy[1] * oxy_own[1])
+    if waiver[0] != waiver[1] and not counts[0] and support_high:
+        open_.append(2)
+    # Hypotension and hypoxia: the worse counts (D2-D5); each shows above the other's lowest.
+    if hypo[0] != hypo[1] and hypo_own[1] and _rises(hypo[1], oxy_low, counts, waiver):
+        open_.append(3)
+    if hypo_own[0] != hypo_own[1] and _rises(hypo[1], oxy_low, counts, waiver):
+        open_.append(4)
+    if oxy[0] != oxy[1] and oxy_own[1] and _rises(oxy[1], hypo_low, counts, waiver):
+        open_.append(5)
+    if oxy_own[0] != oxy_own[1] and _rises(oxy[1], hypo_low, counts, waiver):
+        open_.append(6)
+    # Death due to CRS is grade 5, above any other grade (D6).
+    if death[0] != death[1]:
+        open_.append(7)
+    return tuple(open_)
 
 
 # A yes/no input as a level range; None (unknown) spans both.
@@ -270,47 +358,152 @@ _FLAG: dict[bool | None, Level] = {None: (0, 1), True: (1, 1), False: (0, 0)}
 # "Not attributable to another cause" as a level: 1 counts towards CRS (D2).
 _OWN: dict[bool | None, Level] = {None: (0, 1), True: (0, 0), False: (1, 1)}
 
-
-def _fever(a: CrsAssessment) -> tuple[Level, str]:
-    reading = a.temperature
-    if reading is not None:
-        celsius = to_celsius(reading.value, reading.unit)
-        present = celsius >= FEVER_MIN_C  # "≥ 38 °C", inclusive, at 0.01 °C (D1, D14)
-        word = "fever" if present else "no fever"
-        if reading.unit is TemperatureUnit.CELSIUS:
-            return _FLAG[present], f"{word} ({reading.value:g} °C)"
-        return _FLAG[present], f"{word} ({reading.value:g} °F = {celsius:g} °C)"
-    if a.fever is not None:
-        return _FLAG[a.fever], "fever recorded" if a.fever else "no fever recorded"
-    return (0, 1), "temperature not assessed"
+# The decisions (docs/decisions.md) a result can cite, in the order it cites them, as bits.
+_DECISION_IDS = ("D1", "D2", "D3", "D4", "D5", "D6", "D13", "D14")
+_D1, _D2, _D3, _D4, _D5, _D6, _D13, _D14 = (1 << bit for bit in range(len(_DECISION_IDS)))
+#: Every set of decisions as the tuple a result cites, by its bits; built once.
+_DECISIONS = tuple(
+    tuple(name for bit, name in enumerate(_DECISION_IDS) if mask >> bit & 1)
+    for mask in range(1 << len(_DECISION_IDS))
+)
 
 
-def _hypotension(a: CrsAssessment) -> tuple[Level, str, tuple[str, ...], bool]:
-    """(grade range, detail, missing fields, derived from systolic pressure)."""
-    present = a.hypotension
+# --- The domains -------------------------------------------------------------------------------
+
+
+class _Domain(NamedTuple):
+    """What one domain gives the grade.
+
+    A domain's analysis depends only on its own inputs, so it is computed once per pattern of them
+    and kept (findings are frozen, so results share them); docs/performance.md.
+    """
+
+    finding: Finding
+    level: Level
+    """Fever present (0/1), or the hypotension or hypoxia grade, before attribution."""
+    own: Level
+    """Not attributable to another cause (D2): 1 counts towards CRS."""
+    counts: Level
+    """``level`` x ``own``: fever counting towards CRS, or the grade the domain contributes."""
+    decisions: int
+    """The bits of the decisions the domain's inputs apply."""
+    missing: tuple[str, ...] = ()
+    """The inputs not given that leave ``level`` open (hypotension only; see _LEVEL_FIELDS)."""
+
+
+def _present(level: Level) -> bool | None:
+    """Whether a domain's finding is present, from its grade range (None when open)."""
+    if level[0] > 0:
+        return True
+    return False if level[1] == 0 else None
+
+
+def _attributed(detail: str, other_cause: bool | None) -> str:
+    if other_cause:
+        return f"{detail}, attributed to another cause"
+    if other_cause is None:
+        return f"{detail}, attribution not known"
+    return detail
+
+
+def _domain(
+    name: str,
+    assessed: bool,
+    level: Level,
+    other_cause: bool | None,
+    detail: str,
+    decisions: int,
+    missing: tuple[str, ...] = (),
+    points: int = 1,
+) -> _Domain:
+    """A domain's analysis; ``points`` is the grade one level is worth (fever: FEVER_ONLY_GRADE)."""
+    own = _OWN[other_cause]
+    counts = (level[0] * own[0], level[1] * own[1])
+    if other_cause is not False:  # attributed to another cause, or not known whether it is (D2)
+        decisions |= _D2
+    finding = _new_finding(
+        name,
+        assessed,
+        _present(level),
+        other_cause,
+        points * counts[0],
+        points * counts[1],
+        _attributed(detail, other_cause),
+    )
+    return _Domain(finding, level, own, counts, decisions, missing)
+
+
+def _fever_domain(
+    assessed: bool, level: Level, other_cause: bool | None, detail: str, decisions: int
+) -> _Domain:
+    domain = _domain("fever", assessed, level, other_cause, detail, decisions, (), FEVER_ONLY_GRADE)
+    if domain.counts[0]:
+        return domain
+    # Fever does not surely count: the entry rule and the waiver decide (D1).
+    return domain._replace(decisions=domain.decisions | _D1)
+
+
+def _fever_reading(value: float, unit: TemperatureUnit) -> tuple[bool, str]:
+    """(fever present, detail) from a temperature reading."""
+    celsius = to_celsius(value, unit)
+    present = celsius >= FEVER_MIN_C  # "≥ 38 °C", inclusive, at 0.01 °C (D1, D14)
+    word = "fever" if present else "no fever"
+    if unit is TemperatureUnit.CELSIUS:
+        return present, f"{word} ({value:g} °C)"
+    return present, f"{word} ({value:g} °F = {celsius:g} °C)"
+
+
+@lru_cache(maxsize=1024)
+def _measured_fever(value: float, unit: TemperatureUnit, other_cause: bool | None) -> _Domain:
+    """The fever domain from a temperature (D1, D14); the explicit ``fever`` then agrees."""
+    present, detail = _fever_reading(value, unit)
+    return _fever_domain(True, _FLAG[present], other_cause, detail, _D14)
+
+
+def _recorded_fever_detail(fever: bool | None) -> str:
+    if fever is None:
+        return "temperature not assessed"
+    return "fever recorded" if fever else "no fever recorded"
+
+
+#: The fever domain without a temperature, by the explicit ``fever`` and its attribution
+#: (built by _build_tables, at import).
+_RECORDED_FEVER: dict[tuple[bool | None, bool | None], _Domain]
+
+
+def _hypotension(
+    hypotension: bool | None,
+    systolic: float | None,
+    age: float | None,
+    agents: tuple[VasopressorAgent, ...] | None,
+) -> tuple[Level, str, tuple[str, ...], bool]:
+    """(grade range, detail, missing fields, derived from systolic pressure).
+
+    ``agents`` are the vasopressors given (empty: none), None when not assessed.
+    """
+    present = hypotension
     derived = False
     detail_bp = ""
-    if present is None and a.systolic_bp_mmhg is not None and a.age_years is not None:
-        threshold = systolic_threshold_mmhg(a.age_years)
-        present = a.systolic_bp_mmhg < threshold
+    if present is None and systolic is not None and age is not None:
+        threshold = systolic_threshold_mmhg(age)
+        present = systolic < threshold
         derived = True
         relation = "<" if present else "≥"
         detail_bp = (
-            f"systolic {describe(a.systolic_bp_mmhg)} {relation} {describe(threshold)} mmHg "
-            f"at age {describe(a.age_years)} y (PALS, D5)"
+            f"systolic {describe(systolic)} {relation} {describe(threshold)} mmHg "
+            f"at age {describe(age)} y (PALS, D5)"
         )
-    if a.vasopressors:
-        agents = [v.agent for v in a.vasopressors]
+    if agents:
         grade = vasopressor_grade(agents)
         names = ", ".join(dict.fromkeys(agent.value for agent in agents))
         return (grade, grade), f"hypotension on vasopressors ({names})", (), derived
-    if a.hypotension is False:
+    if hypotension is False:
         # The clinician's "no hypotension" means none needing any support, vasopressors included.
         return (0, 0), "no hypotension", (), derived
-    pressor_hi = MULTIPLE_VASOPRESSOR_GRADE if a.vasopressors is None else 0
+    pressor_hi = MULTIPLE_VASOPRESSOR_GRADE if agents is None else 0
     if present is False:
         # A normal systolic pressure may be held up by vasopressors: only their absence settles it.
-        if a.vasopressors is None:
+        if agents is None:
             return (
                 (0, pressor_hi),
                 f"{detail_bp}, vasopressors not assessed",
@@ -322,37 +515,122 @@ def _hypotension(a: CrsAssessment) -> tuple[Level, str, tuple[str, ...], bool]:
         lo = HYPOTENSION_NO_VASOPRESSOR_GRADE
         hi = max(lo, pressor_hi)
         base = detail_bp or "hypotension"
-        if a.vasopressors is None:
+        if agents is None:
             return (lo, hi), f"{base}, vasopressors not assessed", ("vasopressors",), derived
         return (lo, hi), f"{base} without vasopressors", (), derived
     hi = max(HYPOTENSION_NO_VASOPRESSOR_GRADE, pressor_hi)
-    missing = ("hypotension",) if a.vasopressors is not None else ("hypotension", "vasopressors")
+    missing = ("hypotension",) if agents is not None else ("hypotension", "vasopressors")
     return (0, hi), "hypotension not assessed", missing, derived
 
 
-def _hypoxia(a: CrsAssessment, options: CrsOptions) -> tuple[Level, str]:
-    """(grade range, detail)."""
-    support = a.oxygen
-    if support is None:
-        return (0, POSITIVE_PRESSURE_GRADE), "oxygen support not assessed"
-    rule = OXYGEN_DEVICES[support.device]
-    device = describe(support.device).replace("_", " ")
+@lru_cache(maxsize=1024)
+def _hypotension_domain(
+    hypotension: bool | None,
+    systolic: float | None,
+    age: float | None,
+    agents: tuple[VasopressorAgent, ...] | None,
+    other_cause: bool | None,
+) -> _Domain:
+    """The hypotension domain (D3, D5); ``systolic`` and ``age`` only when they derive it."""
+    level, detail, missing, derived = _hypotension(hypotension, systolic, age, agents)
+    decisions = (_D3 if agents else 0) | (_D5 if derived else 0)
+    return _domain("hypotension", not missing, level, other_cause, detail, decisions, missing)
+
+
+def _hypoxia(
+    device: OxygenDevice, flow: float | None, unlabelled_cannula_without_flow: str
+) -> tuple[Level, str]:
+    """(grade range, detail) of the oxygen support given."""
+    rule = OXYGEN_DEVICES[device]
+    name = describe(device).replace("_", " ")
     if not rule.flow_decides:
-        flow = f" at {describe(support.flow_l_min)} L/min" if support.flow_l_min else ""
-        return (rule.grade, rule.grade), f"{device}{flow}"
-    if support.flow_l_min is not None:
-        low_flow = quantize(support.flow_l_min) <= LOW_FLOW_MAX_L_MIN
+        at = f" at {describe(flow)} L/min" if flow else ""
+        return (rule.grade, rule.grade), f"{name}{at}"
+    if flow is not None:
+        low_flow = quantize(flow) <= LOW_FLOW_MAX_L_MIN
         grade = LOW_FLOW_GRADE if low_flow else HIGH_FLOW_GRADE
         kind = "low flow" if low_flow else "high flow"
-        overrode = grade != rule.grade and support.device is not OxygenDevice.NASAL_CANNULA
+        overrode = grade != rule.grade and device is not OxygenDevice.NASAL_CANNULA
         note = ", flow overrides the device label (D4)" if overrode else ""
-        return (grade, grade), f"{device} at {describe(support.flow_l_min)} L/min ({kind}{note})"
-    if (
-        support.device is OxygenDevice.NASAL_CANNULA
-        and options.unlabelled_cannula_without_flow == "unknown"
-    ):
-        return (LOW_FLOW_GRADE, HIGH_FLOW_GRADE), f"{device}, flow not given"
-    return (rule.grade, rule.grade), f"{device}, flow not given (graded by label, D4)"
+        return (grade, grade), f"{name} at {describe(flow)} L/min ({kind}{note})"
+    if device is OxygenDevice.NASAL_CANNULA and unlabelled_cannula_without_flow == "unknown":
+        return (LOW_FLOW_GRADE, HIGH_FLOW_GRADE), f"{name}, flow not given"
+    return (rule.grade, rule.grade), f"{name}, flow not given (graded by label, D4)"
+
+
+@lru_cache(maxsize=1024)
+def _hypoxia_domain(
+    device: OxygenDevice,
+    flow: float | None,
+    other_cause: bool | None,
+    unlabelled_cannula_without_flow: str,
+) -> _Domain:
+    """The hypoxia domain from the oxygen support given (D4)."""
+    level, detail = _hypoxia(device, flow, unlabelled_cannula_without_flow)
+    return _domain("hypoxia", True, level, other_cause, detail, _D4)
+
+
+#: The hypoxia domain when the oxygen support was not assessed, by its attribution
+#: (_build_tables).
+_NO_OXYGEN: dict[bool | None, _Domain]
+
+_DEATH_DETAIL: dict[bool | None, str] = {
+    True: "death due to CRS",
+    None: "cause of death not known",
+    False: "no CRS death",
+}
+#: By ``death_due_to_crs``: the death finding, its level, its decision bits and its part of the
+#: explanation (left out when death is recorded as not due to CRS) (_build_tables).
+_DEATH: dict[bool | None, tuple[Finding, Level, int, str]]
+
+
+def _death(death: bool | None) -> tuple[Finding, Level, int, str]:
+    level = _FLAG[death]
+    finding = _new_finding(
+        "death",
+        death is not None,
+        death,
+        None,
+        DEATH_GRADE * level[0],  # death principally due to CRS: grade 5 (D6)
+        DEATH_GRADE * level[1],
+        _DEATH_DETAIL[death],
+    )
+    decisions = 0 if death is False else _D6
+    return finding, level, decisions, "" if death is False else f"; {finding.detail}"
+
+
+def _build_tables() -> None:
+    """Build the tables this module computes with its own functions, and bind them.
+
+    Called once, at import (below). As in icans.py, they are built in one function so that
+    mutation testing can build them again with a mutant active, after emptying the kept analyses
+    (``_measured_fever``, ``_hypotension_domain``, ``_hypoxia_domain``): mutmut switches a mutant
+    on in a process that has already imported the module and graded (docs/mutation.md).
+    """
+    # Module globals by design: grade_crs looks them up at each call.
+    global _RECORDED_FEVER, _NO_OXYGEN, _DEATH  # noqa: PLW0603
+    _RECORDED_FEVER = {
+        (fever, other_cause): _fever_domain(
+            fever is not None, _FLAG[fever], other_cause, _recorded_fever_detail(fever), 0
+        )
+        for fever in (None, True, False)
+        for other_cause in (None, True, False)
+    }
+    _NO_OXYGEN = {
+        other_cause: _domain(
+            "hypoxia",
+            False,
+            (0, POSITIVE_PRESSURE_GRADE),
+            other_cause,
+            "oxygen support not assessed",
+            0,
+        )
+        for other_cause in (None, True, False)
+    }
+    _DEATH = {death: _death(death) for death in (True, None, False)}
+
+
+_build_tables()
 
 
 def _coerce(assessment: CrsAssessment | Mapping[str, Any]) -> CrsAssessment:
@@ -364,6 +642,24 @@ def _coerce(assessment: CrsAssessment | Mapping[str, Any]) -> CrsAssessment:
         "input_type",
         f"grade_crs takes a CrsAssessment or a mapping, not {type(assessment).__name__}",
     )
+
+
+# Every input of an assessment in one call, from the model's field values.
+_inputs = itemgetter(
+    "temperature",
+    "fever",
+    "fever_other_cause",
+    "fever_waiver",
+    "hypotension",
+    "systolic_bp_mmhg",
+    "age_years",
+    "vasopressors",
+    "hypotension_other_cause",
+    "oxygen",
+    "hypoxia_other_cause",
+    "death_due_to_crs",
+)
+_agent = attrgetter("agent")
 
 
 def grade_crs(
@@ -398,93 +694,87 @@ def grade_crs(
         >>> grade_crs({"temperature": {"value": 38.5, "unit": "C"}}).grade is None
         True
     """
-    a = _coerce(assessment)
-    fever, fever_detail = _fever(a)
-    hypo, hypo_detail, hypo_missing, derived = _hypotension(a)
-    oxy, oxy_detail = _hypoxia(a, options)
-    fever_own = _OWN[a.fever_other_cause]
-    hypo_own = _OWN[a.hypotension_other_cause]
-    oxy_own = _OWN[a.hypoxia_other_cause]
-    death = _FLAG[a.death_due_to_crs]
-    levels = (fever, fever_own, _FLAG[a.fever_waiver], hypo, hypo_own, oxy, oxy_own, death)
-    low, high, matters = grade_bounds(_grade, levels)
+    (
+        temperature,
+        fever_recorded,
+        fever_other_cause,
+        waiver_given,
+        hypotension,
+        systolic,
+        age,
+        vasopressors,
+        hypotension_other_cause,
+        oxygen,
+        hypoxia_other_cause,
+        death_given,
+    ) = _inputs(_coerce(assessment).__dict__)
+    # Each domain from its own inputs, kept per pattern. A zero age or flow is not kept: 0.0 and
+    # -0.0 are the same key but read "0" and "-0".
+    if temperature is not None:
+        fever = _measured_fever(temperature.value, temperature.unit, fever_other_cause)
+    else:
+        fever = _RECORDED_FEVER[fever_recorded, fever_other_cause]
+    agents = None if vasopressors is None else tuple(map(_agent, vasopressors))
+    if hypotension is None and systolic is not None and age is not None:
+        hypotension_domain = _hypotension_domain if age else _hypotension_domain.__wrapped__
+        hypo = hypotension_domain(None, systolic, age, agents, hypotension_other_cause)
+    else:
+        hypo = _hypotension_domain(hypotension, None, None, agents, hypotension_other_cause)
+    if oxygen is None:
+        oxy = _NO_OXYGEN[hypoxia_other_cause]
+    else:
+        flow = oxygen.flow_l_min
+        hypoxia_domain = _hypoxia_domain if flow or flow is None else _hypoxia_domain.__wrapped__
+        oxy = hypoxia_domain(
+            oxygen.device, flow, hypoxia_other_cause, options.unlabelled_cannula_without_flow
+        )
+    death_finding, death, death_decisions, death_part = _DEATH[death_given]
+    waiver = _FLAG[waiver_given]
 
-    fever_counts = (fever[0] & fever_own[0], fever[1] & fever_own[1])
-    findings = (
-        Finding(
-            "fever",
-            a.temperature is not None or a.fever is not None,
-            None if fever[0] != fever[1] else bool(fever[0]),
-            a.fever_other_cause,
-            FEVER_ONLY_GRADE * fever_counts[0],
-            FEVER_ONLY_GRADE * fever_counts[1],
-            _attributed(fever_detail, a.fever_other_cause),
-        ),
-        Finding(
-            "hypotension",
-            not hypo_missing,
-            _present(hypo),
-            a.hypotension_other_cause,
-            hypo[0] * hypo_own[0],
-            hypo[1] * hypo_own[1],
-            _attributed(hypo_detail, a.hypotension_other_cause),
-        ),
-        Finding(
-            "hypoxia",
-            a.oxygen is not None,
-            _present(oxy),
-            a.hypoxia_other_cause,
-            oxy[0] * oxy_own[0],
-            oxy[1] * oxy_own[1],
-            _attributed(oxy_detail, a.hypoxia_other_cause),
-        ),
-        Finding(
-            "death",
-            a.death_due_to_crs is not None,
-            a.death_due_to_crs,
-            None,
-            DEATH_GRADE * death[0],
-            DEATH_GRADE * death[1],
-            _DEATH_DETAIL[a.death_due_to_crs],
-        ),
+    # The grade is non-decreasing in every level, so its bounds are its values at the lower and at
+    # the upper ends of the levels (D13).
+    counts = fever.counts
+    hypo_counts = hypo.counts
+    oxy_counts = oxy.counts
+    low = _grade_at(counts[0], waiver[0], max(hypo_counts[0], oxy_counts[0]), death[0])
+    high = _grade_at(counts[1], waiver[1], max(hypo_counts[1], oxy_counts[1]), death[1])
+    decisions = fever.decisions | hypo.decisions | oxy.decisions | death_decisions
+    if low == high:
+        missing: tuple[str, ...] = ()
+    else:
+        decisions |= _D13
+        matters = _open_inputs(
+            fever.level, fever.own, waiver, hypo.level, hypo.own, oxy.level, oxy.own, death
+        )
+        missing = _missing(matters, hypo.missing)
+    fever_finding = fever.finding
+    if low == 0:
+        drivers: tuple[str, ...] = ()
+    elif low == DEATH_GRADE:
+        drivers = ("death",)
+    else:  # fever counts or the waiver applies: the domains at the grade set it
+        drivers = _DRIVERS[
+            fever_finding.grade_min == low, hypo_counts[0] == low, oxy_counts[0] == low
+        ]
+    explanation = (
+        f"{_GRADE_TEXT[low, high]}{fever_finding.detail}; {hypo.finding.detail}; "
+        f"{oxy.finding.detail}{death_part}"
     )
-    missing = _missing(matters, hypo_missing) if matters else ()
-    return GradeResult(
+    if not counts[1]:
+        explanation += _NO_CRS_FEVER[waiver_given]
+    if missing:
+        explanation += "; open until given: " + ", ".join(missing)
+    return _new_grade_result(
         "CRS",
-        low if low == high else None,
         low,
         high,
-        findings,
-        _drivers(low, findings, fever_counts[0] == 1, a.fever_waiver is True),
+        (fever_finding, hypo.finding, oxy.finding, death_finding),
+        drivers,
         missing,
-        _decisions(a, low, high, derived, fever_counts),
+        _DECISIONS[decisions],
         CRITERIA_VERSION,
-        _explain(
-            low, high=high, findings=findings, fever_counts=fever_counts, a=a, missing=missing
-        ),
+        explanation + ".",
     )
-
-
-_DEATH_DETAIL: dict[bool | None, str] = {
-    True: "death due to CRS",
-    None: "cause of death not known",
-    False: "no CRS death",
-}
-
-
-def _present(level: Level) -> bool | None:
-    """Whether a domain's finding is present, from its grade range (None when open)."""
-    if level[0] > 0:
-        return True
-    return False if level[1] == 0 else None
-
-
-def _attributed(detail: str, other_cause: bool | None) -> str:
-    if other_cause:
-        return f"{detail}, attributed to another cause"
-    if other_cause is None:
-        return f"{detail}, attribution not known"
-    return detail
 
 
 _LEVEL_FIELDS: tuple[tuple[str, ...], ...] = (
@@ -506,63 +796,22 @@ def _missing(matters: tuple[int, ...], hypo_missing: tuple[str, ...]) -> tuple[s
     return tuple(fields)
 
 
-def _drivers(
-    low: int, findings: tuple[Finding, ...], fever_counts: bool, waived: bool
-) -> tuple[str, ...]:
-    if low == 0:
-        return ()
-    if low == DEATH_GRADE:
-        return ("death",)
-    if not fever_counts and not waived:
-        return ()  # pragma: no cover - a positive minimum needs fever or the waiver
-    return tuple(f.domain for f in findings if f.domain != "death" and f.grade_min == low)
-
-
-def _decisions(
-    a: CrsAssessment, low: int, high: int, derived: bool, fever_counts: Level
-) -> tuple[str, ...]:
-    applied: list[str] = []
-    if fever_counts[0] == 0:  # fever does not surely count: the entry rule and waiver decide
-        applied.append("D1")
-    if any(
-        c is not False
-        for c in (a.fever_other_cause, a.hypotension_other_cause, a.hypoxia_other_cause)
-    ):
-        applied.append("D2")
-    if a.vasopressors:
-        applied.append("D3")
-    if a.oxygen is not None:
-        applied.append("D4")
-    if derived:
-        applied.append("D5")
-    if a.death_due_to_crs is not False:
-        applied.append("D6")
-    if low != high:
-        applied.append("D13")
-    if a.temperature is not None:
-        applied.append("D14")
-    return tuple(applied)
-
-
-def _explain(
-    low: int,
-    *,
-    high: int,
-    findings: tuple[Finding, ...],
-    fever_counts: Level,
-    a: CrsAssessment,
-    missing: tuple[str, ...],
-) -> str:
-    grade = f"CRS grade {low}" if low == high else f"CRS grade {low} to {high} (undetermined)"
-    parts = [f.detail for f in findings if f.domain != "death" or a.death_due_to_crs is not False]
-    text = f"{grade}: " + "; ".join(parts)
-    if fever_counts == (0, 0):
-        if a.fever_waiver:
-            text += "; no CRS fever, but fever is not required after CRS treatment (D1)"
-        elif a.fever_waiver is None:
-            text += "; no CRS fever (the entry criterion), post-treatment waiver not known (D1)"
-        else:
-            text += "; no CRS fever (the entry criterion), no post-treatment waiver (D1)"
-    if missing:
-        text += "; open until given: " + ", ".join(missing)
-    return text + "."
+#: The drivers of a grade between 1 and 4, by whether fever, hypotension and hypoxia set it.
+_DRIVERS: dict[tuple[bool, ...], tuple[str, ...]] = {
+    flags: tuple(compress(("fever", "hypotension", "hypoxia"), flags))
+    for flags in product((False, True), repeat=3)
+}
+#: The explanation's opening, by the grade's bounds.
+_GRADE_TEXT = {
+    (low, high): f"CRS grade {low}: "
+    if low == high
+    else f"CRS grade {low} to {high} (undetermined): "
+    for low in range(DEATH_GRADE + 1)
+    for high in range(low, DEATH_GRADE + 1)
+}
+#: Why fever that cannot count leaves the grade where it is, by ``fever_waiver`` (D1).
+_NO_CRS_FEVER: dict[bool | None, str] = {
+    True: "; no CRS fever, but fever is not required after CRS treatment (D1)",
+    None: "; no CRS fever (the entry criterion), post-treatment waiver not known (D1)",
+    False: "; no CRS fever (the entry criterion), no post-treatment waiver (D1)",
+}

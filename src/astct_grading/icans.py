@@ -40,6 +40,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from astct_grading import results
 from astct_grading._bounds import Level
 from astct_grading._validation import (
     AgeYears,
@@ -82,7 +83,14 @@ from astct_grading.criteria.icans_astct2019 import (
     ice_grade,
 )
 from astct_grading.errors import AstctGradingError
-from astct_grading.results import Finding, GradeResult, ScoreItem, ScoreResult
+from astct_grading.results import (
+    Finding,
+    GradeResult,
+    ScoreItem,
+    ScoreResult,
+    _new_finding,
+    _new_grade_result,
+)
 
 __all__ = [
     "CapdAnswer",
@@ -269,7 +277,9 @@ def _ice_results() -> tuple[ScoreResult, ScoreResult]:
     return not_assessable, unarousable
 
 
-_ICE_NOT_ASSESSABLE, _ICE_UNAROUSABLE = _ice_results()
+#: The two ICE results that do not depend on any item (built by _build_tables, at import).
+_ICE_NOT_ASSESSABLE: ScoreResult
+_ICE_UNAROUSABLE: ScoreResult
 
 
 def _ice_item_table(name: str, unknown: str) -> dict[int | None, ScoreItem]:
@@ -281,10 +291,9 @@ def _ice_item_table(name: str, unknown: str) -> dict[int | None, ScoreItem]:
     }
 
 
-_ICE_ITEMS_SCORED = tuple(_ice_item_table(name, "not recorded") for name in _ICE_NAMES)
-_ICE_ITEMS_TOTALLED = tuple(
-    _ice_item_table(name, "not recorded (total given)") for name in _ICE_NAMES
-)
+#: Each item's scorings, when the items are scored and when a total is given (_build_tables).
+_ICE_ITEMS_SCORED: tuple[dict[int | None, ScoreItem], ...]
+_ICE_ITEMS_TOTALLED: tuple[dict[int | None, ScoreItem], ...]
 _D10 = ("D10",)
 _D10_D13 = ("D10", "D13")
 
@@ -357,11 +366,9 @@ def score_ice(ice: IceAssessment | Mapping[str, Any]) -> ScoreResult:
 # --- CAPD ------------------------------------------------------------------------------------
 
 
-#: Each item's points by answer, read once from the form's scoring (capd_points); no answer adds 0.
-_CAPD_POINTS: tuple[dict[CapdAnswer | None, int], ...] = tuple(
-    {None: 0, **{answer: capd_points(answer, reverse=item.reverse) for answer in CapdAnswer}}
-    for item in CAPD_ITEMS
-)
+#: Each item's points by answer, read once from the form's scoring (capd_points); no answer adds 0
+#: (built by _build_tables, at import).
+_CAPD_POINTS: tuple[dict[CapdAnswer | None, int], ...]
 
 
 def _capd_known(answers: tuple[CapdAnswer | None, ...]) -> tuple[int, int]:
@@ -513,10 +520,9 @@ def _capd_item_table(index: int, unknown: str) -> dict[CapdAnswer | None, ScoreI
     return {**table, None: ScoreItem(item.name, 0, CAPD_ITEM_MAX, unknown)}
 
 
-_CAPD_ITEMS_SCORED = tuple(_capd_item_table(i, "not recorded") for i in range(len(CAPD_ITEMS)))
-_CAPD_ITEMS_TOTALLED = tuple(
-    _capd_item_table(i, "not recorded (total given)") for i in range(len(CAPD_ITEMS))
-)
+#: Each item's scorings, when the answers are scored and when a total is given (_build_tables).
+_CAPD_ITEMS_SCORED: tuple[dict[CapdAnswer | None, ScoreItem], ...]
+_CAPD_ITEMS_TOTALLED: tuple[dict[CapdAnswer | None, ScoreItem], ...]
 _CAPD_NOT_PERFORMED_ITEMS = tuple(
     ScoreItem(name, 0, CAPD_ITEM_MAX, "not performed") for name in _CAPD_NAMES
 )
@@ -944,12 +950,10 @@ def _representatives(low: int, high: int, classes: Sequence[tuple[int, int]]) ->
     return tuple(max(a, low) for a, b in classes if a <= high and b >= low)
 
 
-#: The ICE's values by its range: one representative per band met (built once, 66 ranges).
-_ICE_VALUES: dict[tuple[int, int], Values] = {
-    (low, high): _representatives(low, high, _ICE_CLASSES)
-    for low in range(ICE_MAX + 1)
-    for high in range(low, ICE_MAX + 1)
-}
+#: The ICE total's possible ranges: 66.
+_ICE_RANGES = [(low, high) for low in range(ICE_MAX + 1) for high in range(low, ICE_MAX + 1)]
+#: The ICE's values by its range: one representative per band met (built by _build_tables).
+_ICE_VALUES: dict[tuple[int, int], Values]
 _ICE_UNKNOWN: Values = (_NOT_ASSESSABLE, *(a for a, _ in _ICE_CLASSES))
 _ICE_WHOLE = (0, ICE_MAX)
 _CAPD_UNKNOWN: Values = (0, 1, 3, CAPD_UNABLE_GRADE)
@@ -1119,60 +1123,11 @@ def _seizure_vars(
 
 # --- Building the result ---------------------------------------------------------------------
 
-# A Finding and the GradeResult are built by setting their slots directly: the same objects as
-# the constructors build, without the frozen dataclass's per-field object.__setattr__ (and, for
-# the result, without re-checking that grade, grade_min and grade_max agree, which they do by
-# construction). tests/test_icans_fastpath.py checks the field lists and rebuilds results with
-# the constructor.
-_FINDING_FIELDS = (
-    "domain",
-    "assessed",
-    "present",
-    "attributed_to_other_cause",
-    "grade_min",
-    "grade_max",
-    "detail",
-)
-_new = object.__new__
-(
-    _set_domain,
-    _set_assessed,
-    _set_present,
-    _set_attributed,
-    _set_grade_min,
-    _set_grade_max,
-    _set_detail,
-) = (Finding.__dict__[name].__set__ for name in _FINDING_FIELDS)
-
-
-_RESULT_FIELDS = (
-    "scale",
-    "grade",
-    "grade_min",
-    "grade_max",
-    "findings",
-    "drivers",
-    "missing",
-    "decisions",
-    "criteria_version",
-    "explanation",
-    "excluded",
-    "instrument",
-)
-(
-    _set_scale,
-    _set_grade,
-    _set_result_min,
-    _set_result_max,
-    _set_findings,
-    _set_drivers,
-    _set_missing,
-    _set_decisions,
-    _set_version,
-    _set_explanation,
-    _set_excluded,
-    _set_instrument,
-) = (GradeResult.__dict__[name].__set__ for name in _RESULT_FIELDS)
+# Findings and the result are built by setting their slots (results._new_finding and
+# results._new_grade_result): the same objects as the constructors build, faster.
+# tests/test_icans_fastpath.py checks the field lists and rebuilds results with the constructor.
+_FINDING_FIELDS = results._FINDING_FIELDS
+_RESULT_FIELDS = results._RESULT_FIELDS
 
 
 def _grade_result(
@@ -1187,20 +1142,19 @@ def _grade_result(
     instrument: str | None,
 ) -> GradeResult:
     """The ICANS GradeResult: the grade when the bounds meet, else None."""
-    result: GradeResult = _new(GradeResult)
-    _set_scale(result, "ICANS")
-    _set_grade(result, low if low == high else None)
-    _set_result_min(result, low)
-    _set_result_max(result, high)
-    _set_findings(result, findings)
-    _set_drivers(result, drivers)
-    _set_missing(result, missing)
-    _set_decisions(result, decisions)
-    _set_version(result, CRITERIA_VERSION)
-    _set_explanation(result, explanation)
-    _set_excluded(result, excluded)
-    _set_instrument(result, instrument)
-    return result
+    return _new_grade_result(
+        "ICANS",
+        low,
+        high,
+        findings,
+        drivers,
+        missing,
+        decisions,
+        CRITERIA_VERSION,
+        explanation,
+        excluded,
+        instrument,
+    )
 
 
 def _finding(
@@ -1211,15 +1165,15 @@ def _finding(
     contribution: Level,
     detail: str,
 ) -> Finding:
-    finding: Finding = _new(Finding)
-    _set_domain(finding, domain)
-    _set_assessed(finding, assessed)
-    _set_present(finding, bool(present[0]) if present[0] == present[1] else None)
-    _set_attributed(finding, other_cause)
-    _set_grade_min(finding, contribution[0])
-    _set_grade_max(finding, contribution[1])
-    _set_detail(finding, detail if not other_cause else f"{detail}, attributed to another cause")
-    return finding
+    return _new_finding(
+        domain,
+        assessed,
+        bool(present[0]) if present[0] == present[1] else None,
+        other_cause,
+        contribution[0],
+        contribution[1],
+        detail if not other_cause else f"{detail}, attributed to another cause",
+    )
 
 
 def _grade_text(low: int, high: int, instrument: str | None) -> str:
@@ -1236,13 +1190,9 @@ def _grade_suffix(low: int, high: int) -> str:
 
 
 _RANGES = [(low, high) for low in range(DEATH_GRADE + 1) for high in range(low, DEATH_GRADE + 1)]
-#: The explanation's opening and each finding's grade in words, built once.
-_GRADE_TEXT = {
-    (low, high, instrument): _grade_text(low, high, instrument)
-    for low, high in _RANGES
-    for instrument in ("ICE", "CAPD", None)
-}
-_GRADE_SUFFIX = {(low, high): _grade_suffix(low, high) for low, high in _RANGES}
+#: The explanation's opening and each finding's grade in words (built by _build_tables).
+_GRADE_TEXT: dict[tuple[int, int, str | None], str]
+_GRADE_SUFFIX: dict[tuple[int, int], str]
 
 
 #: What an independent domain gives the grade: its finding, the finding in the explanation's
@@ -1325,12 +1275,8 @@ def _death_finding(death: bool | None) -> Finding:
     )
 
 
-#: The death finding of each answer, and its words, built once (D6).
-_DEATH = {
-    death: (finding, _part(finding))
-    for death in (None, False, True)
-    for finding in (_death_finding(death),)
-}
+#: The death finding of each answer, and its words (D6; built by _build_tables).
+_DEATH: dict[bool | None, tuple[Finding, str]]
 #: Which input fields each position of each domain stands for; None: read from the record.
 _INPUT_FIELDS: tuple[tuple[tuple[str, ...] | None, ...], ...] = (
     (
@@ -1823,3 +1769,52 @@ def _explain(
     if missing:
         parts.append("open until given: " + ", ".join(missing))
     return _GRADE_TEXT[low, high, instrument] + "; ".join(parts) + "."
+
+
+# --- The tables built at import --------------------------------------------------------------
+
+
+def _build_tables() -> None:
+    """Build the tables this module computes with its own functions, and bind them.
+
+    Called once, at import (below). They are built in one function so that mutation testing can
+    build them again with a mutant active (tests/conftest.py, docs/mutation.md): mutmut switches a
+    mutant on in a process that has already imported the module, so a table built only at import
+    would never show a mutant of the functions that build it.
+    """
+    # Module globals by design: the functions that read them look them up at each call.
+    global _ICE_NOT_ASSESSABLE, _ICE_UNAROUSABLE
+    global _ICE_ITEMS_SCORED, _ICE_ITEMS_TOTALLED, _ICE_VALUES  # noqa: PLW0603
+    global _CAPD_POINTS, _CAPD_ITEMS_SCORED, _CAPD_ITEMS_TOTALLED  # noqa: PLW0603
+    global _GRADE_TEXT, _GRADE_SUFFIX, _DEATH  # noqa: PLW0603
+    _ICE_NOT_ASSESSABLE, _ICE_UNAROUSABLE = _ice_results()
+    _ICE_ITEMS_SCORED = tuple(_ice_item_table(name, "not recorded") for name in _ICE_NAMES)
+    _ICE_ITEMS_TOTALLED = tuple(
+        _ice_item_table(name, "not recorded (total given)") for name in _ICE_NAMES
+    )
+    _CAPD_POINTS = tuple(
+        {None: 0, **{answer: capd_points(answer, reverse=item.reverse) for answer in CapdAnswer}}
+        for item in CAPD_ITEMS
+    )
+    _CAPD_ITEMS_SCORED = tuple(_capd_item_table(i, "not recorded") for i in range(len(CAPD_ITEMS)))
+    _CAPD_ITEMS_TOTALLED = tuple(
+        _capd_item_table(i, "not recorded (total given)") for i in range(len(CAPD_ITEMS))
+    )
+    _ICE_VALUES = {
+        (low, high): _representatives(low, high, _ICE_CLASSES) for low, high in _ICE_RANGES
+    }
+    _GRADE_TEXT = {
+        (low, high, instrument): _grade_text(low, high, instrument)
+        for low, high in _RANGES
+        for instrument in ("ICE", "CAPD", None)
+    }
+    _GRADE_SUFFIX = {(low, high): _grade_suffix(low, high) for low, high in _RANGES}
+    # After _GRADE_SUFFIX, which _part reads.
+    _DEATH = {
+        death: (finding, _part(finding))
+        for death in (None, False, True)
+        for finding in (_death_finding(death),)
+    }
+
+
+_build_tables()

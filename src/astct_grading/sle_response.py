@@ -672,15 +672,10 @@ def _bilag(value: int | None, key: str, grade: str, most: int) -> CriterionResul
     return _criterion(_SRI4, key, outcome, f"{value} new BILAG {grade} ({allowed} allowed)")
 
 
-#: The BILAG criteria for every count a model holds (None, 0-9): few, so built once.
-_BILAG_A: Mapping[int | None, CriterionResult] = {
-    value: _bilag(value, "no_new_bilag_a", "A", SRI4_MAX_NEW_BILAG_A)
-    for value in (None, *range(_BILAG_DOMAINS + 1))
-}
-_BILAG_B: Mapping[int | None, CriterionResult] = {
-    value: _bilag(value, "at_most_one_new_bilag_b", "B", SRI4_MAX_NEW_BILAG_B)
-    for value in (None, *range(_BILAG_DOMAINS + 1))
-}
+#: The BILAG criteria for every count a model holds (None, 0-9): few, so built once, by
+#: ``_build_tables``.
+_BILAG_A: Mapping[int | None, CriterionResult]
+_BILAG_B: Mapping[int | None, CriterionResult]
 
 
 def assess_sri4(
@@ -772,13 +767,8 @@ def _flags(
     }
 
 
-_STABLE_MAINTENANCE = _flags(
-    _DORIS,
-    "stable_maintenance",
-    "stable_maintenance",
-    ("maintenance therapy not stable", "maintenance therapy stable"),
-    inverted=True,
-)
+#: The therapy criterion of DORIS for each value of its input; built by ``_build_tables``.
+_STABLE_MAINTENANCE: Mapping[bool | None, CriterionResult]
 
 
 def assess_doris_remission(
@@ -861,28 +851,11 @@ def assess_doris_remission(
 # --- LLDAS -------------------------------------------------------------------------------------
 
 _MAJOR = frozenset(rule.descriptor.value for rule in DESCRIPTORS.values() if rule.major_organ)
-_NO_HAEMOLYTIC_ANAEMIA = _flags(
-    _LLDAS,
-    "no_haemolytic_anaemia",
-    "haemolytic_anaemia",
-    ("haemolytic anaemia", "no haemolytic anaemia"),
-)
-_NO_GASTROINTESTINAL_ACTIVITY = _flags(
-    _LLDAS,
-    "no_gastrointestinal_activity",
-    "gastrointestinal_activity",
-    ("gastrointestinal activity", "no gastrointestinal activity"),
-)
-_NO_NEW_ACTIVITY = _flags(
-    _LLDAS, "no_new_activity", "new_activity", ("new lupus activity", "no new lupus activity")
-)
-_STANDARD_MAINTENANCE = _flags(
-    _LLDAS,
-    "standard_maintenance",
-    "standard_maintenance",
-    ("not standard maintenance therapy", "standard maintenance therapy"),
-    inverted=True,
-)
+#: The flag criteria of LLDAS for each value of their input; built by ``_build_tables``.
+_NO_HAEMOLYTIC_ANAEMIA: Mapping[bool | None, CriterionResult]
+_NO_GASTROINTESTINAL_ACTIVITY: Mapping[bool | None, CriterionResult]
+_NO_NEW_ACTIVITY: Mapping[bool | None, CriterionResult]
+_STANDARD_MAINTENANCE: Mapping[bool | None, CriterionResult]
 
 
 def assess_lldas(
@@ -973,3 +946,55 @@ def assess_lldas(
     )
     extra = ("D14",) if d.pga is not None or d.prednisolone_mg_day is not None else ()
     return _finish("LLDAS", criteria, (score,), LLDAS_VERSION, extra)
+
+
+def _build_tables() -> None:
+    """Build the criterion tables above from the functions that define them, and bind them.
+
+    Called once, at import. The tables are immutable and depend only on the criteria, so building
+    them again gives equal tables: tests/conftest.py does so under mutation testing, where a
+    mutant is switched on only in the functions called after the package was imported
+    (docs/mutation.md).
+    """
+    global _BILAG_A, _BILAG_B, _STABLE_MAINTENANCE, _NO_HAEMOLYTIC_ANAEMIA  # noqa: PLW0603
+    global _NO_GASTROINTESTINAL_ACTIVITY, _NO_NEW_ACTIVITY, _STANDARD_MAINTENANCE  # noqa: PLW0603
+    _BILAG_A = {
+        value: _bilag(value, "no_new_bilag_a", "A", SRI4_MAX_NEW_BILAG_A)
+        for value in (None, *range(_BILAG_DOMAINS + 1))
+    }
+    _BILAG_B = {
+        value: _bilag(value, "at_most_one_new_bilag_b", "B", SRI4_MAX_NEW_BILAG_B)
+        for value in (None, *range(_BILAG_DOMAINS + 1))
+    }
+    _STABLE_MAINTENANCE = _flags(
+        _DORIS,
+        "stable_maintenance",
+        "stable_maintenance",
+        ("maintenance therapy not stable", "maintenance therapy stable"),
+        inverted=True,
+    )
+    _NO_HAEMOLYTIC_ANAEMIA = _flags(
+        _LLDAS,
+        "no_haemolytic_anaemia",
+        "haemolytic_anaemia",
+        ("haemolytic anaemia", "no haemolytic anaemia"),
+    )
+    _NO_GASTROINTESTINAL_ACTIVITY = _flags(
+        _LLDAS,
+        "no_gastrointestinal_activity",
+        "gastrointestinal_activity",
+        ("gastrointestinal activity", "no gastrointestinal activity"),
+    )
+    _NO_NEW_ACTIVITY = _flags(
+        _LLDAS, "no_new_activity", "new_activity", ("new lupus activity", "no new lupus activity")
+    )
+    _STANDARD_MAINTENANCE = _flags(
+        _LLDAS,
+        "standard_maintenance",
+        "standard_maintenance",
+        ("not standard maintenance therapy", "standard maintenance therapy"),
+        inverted=True,
+    )
+
+
+_build_tables()

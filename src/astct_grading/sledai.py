@@ -216,14 +216,9 @@ def _complement_normal(measured: tuple[bool, bool, bool]) -> _Raw:
     return None, f"{normal} not below the lab lower limit, {names} not measured", unmeasured
 
 
-#: Which complements were measured -> the evidence when none is low (seven patterns).
-_COMPLEMENT_NORMAL: Mapping[tuple[bool, bool, bool], _Raw] = {
-    (c3, c4, ch50): _complement_normal((c3, c4, ch50))
-    for c3 in (True, False)
-    for c4 in (True, False)
-    for ch50 in (True, False)
-    if c3 or c4 or ch50
-}
+#: Which complements were measured -> the evidence when none is low (seven patterns); built by
+#: ``_build_tables``.
+_COMPLEMENT_NORMAL: Mapping[tuple[bool, bool, bool], _Raw]
 
 
 def _complement(data: Mapping[str, Any], min_joints: int) -> _Raw:
@@ -267,13 +262,8 @@ def _arthritis(data: Mapping[str, Any], min_joints: int) -> _Raw:
     return present, f"{count}{_ARTHRITIS_WORDS[min_joints == ARTHRITIS_MIN_JOINTS, present]}", ()
 
 
-#: Descriptor -> the reader of its raw values (D16, D17).
-_READERS: Mapping[str, _Reader] = {
-    **{b.descriptor.value: _lab_reader(b) for b in LAB_BOUNDS},
-    Descriptor.LOW_COMPLEMENT.value: _complement,
-    Descriptor.INCREASED_DNA_BINDING.value: _dna,
-    Descriptor.ARTHRITIS.value: _arthritis,
-}
+#: Descriptor -> the reader of its raw values (D16, D17); built by ``_build_tables``.
+_READERS: Mapping[str, _Reader]
 
 
 def _conflict(descriptor: Descriptor, given: bool, evidence: str, note: str) -> PydanticCustomError:
@@ -444,7 +434,7 @@ class SledaiVisit(InputModel):
             # A joint count contradicts the call only if it does so under both readings of D16
             # (<= 1 or >= 3 joints); at exactly 2 the chosen reading decides, checked when scoring.
             readings = (ARTHRITIS_MIN_JOINTS, ORIGINAL_SLEDAI_ARTHRITIS_MIN_JOINTS)
-            note = "D16"
+            note = "under both readings of D16, '≥ 2' and 'more than 2' joints"
         read = _READERS[name]
         evidence = ""
         for min_joints in readings:
@@ -784,15 +774,8 @@ def _cause_values(rule: DescriptorRule) -> tuple[bool | None, ...]:
 
 #: Per descriptor, in the order of the form: (call, cause) -> its entry when no raw value is
 #: given. Without a raw value an entry depends on those two small inputs only, and entries are
-#: immutable, so they are built once, here (at most 24 x 3 x 3).
-_BY_CALL: tuple[Mapping[tuple[bool | None, bool | None], _Entry], ...] = tuple(
-    {
-        (given, other): _entry(_template(rule, given, other, None), "")
-        for given in _CALLS
-        for other in _cause_values(rule)
-    }
-    for rule in DESCRIPTORS.values()
-)
+#: immutable, so they are built once, by ``_build_tables`` (at most 24 x 3 x 3).
+_BY_CALL: tuple[Mapping[tuple[bool | None, bool | None], _Entry], ...]
 
 
 def _raw_readings(descriptor: Descriptor) -> tuple[tuple[bool | None, tuple[str, ...]], ...]:
@@ -803,7 +786,9 @@ def _raw_readings(descriptor: Descriptor) -> tuple[tuple[bool | None, tuple[str,
 
 
 #: The descriptors with raw values, in the order of the form: position, field, *_other_cause
-#: field (if any), raw fields, reader, and (call, cause, present, unmeasured) -> template.
+#: field (if any), raw fields, reader, and (call, cause, present, unmeasured) -> template. Then
+#: every raw field, in that order, a getter of their values, and their values when none is given.
+#: Built by ``_build_tables``.
 _RAW_PLAN: tuple[
     tuple[
         int,
@@ -814,26 +799,10 @@ _RAW_PLAN: tuple[
         Mapping[tuple[bool | None, bool | None, bool | None, tuple[str, ...]], _Template],
     ],
     ...,
-] = tuple(
-    (
-        position,
-        rule.descriptor.value,
-        f"{rule.descriptor.value}_other_cause" if rule.excluded_causes else None,
-        _RAW_FIELDS[rule.descriptor],
-        _READERS[rule.descriptor.value],
-        {
-            (given, other, *reading): _template(rule, given, other, reading)
-            for given in _CALLS
-            for other in _cause_values(rule)
-            for reading in _raw_readings(rule.descriptor)
-        },
-    )
-    for position, rule in enumerate(DESCRIPTORS.values())
-    if rule.descriptor in _RAW_FIELDS
-)
-_RAW_VALUE_FIELDS = tuple(dict.fromkeys(f for _, _, _, fields, _, _ in _RAW_PLAN for f in fields))
-_raw_values = itemgetter(*_RAW_VALUE_FIELDS)
-_NO_RAW_VALUES = (None,) * len(_RAW_VALUE_FIELDS)
+]
+_RAW_VALUE_FIELDS: tuple[str, ...]
+_raw_values: Callable[[Mapping[str, Any]], Any]
+_NO_RAW_VALUES: tuple[None, ...]
 
 
 def _entries(data: Mapping[str, Any], options: Sledai2kOptions) -> list[_Entry]:
@@ -862,8 +831,67 @@ def _entries(data: Mapping[str, Any], options: Sledai2kOptions) -> list[_Entry]:
     return entries
 
 
-#: The activity band of every possible score (D19).
-_BANDS: tuple[ActivityBand, ...] = tuple(activity_band(score) for score in range(MAX_SCORE + 1))
+#: The activity band of every possible score (D19); built by ``_build_tables``.
+_BANDS: tuple[ActivityBand, ...]
+
+
+def _build_tables() -> None:
+    """Build the lookup tables above from the functions that define them, and bind them.
+
+    Called once, at import. The tables are immutable and depend only on the criteria, so building
+    them again gives equal tables: tests/conftest.py does so under mutation testing, where a
+    mutant is switched on only in the functions called after the package was imported
+    (docs/mutation.md).
+    """
+    global _COMPLEMENT_NORMAL, _READERS, _BY_CALL, _RAW_PLAN  # noqa: PLW0603
+    global _RAW_VALUE_FIELDS, _raw_values, _NO_RAW_VALUES, _BANDS  # noqa: PLW0603
+    _COMPLEMENT_NORMAL = {
+        (c3, c4, ch50): _complement_normal((c3, c4, ch50))
+        for c3 in (True, False)
+        for c4 in (True, False)
+        for ch50 in (True, False)
+        if c3 or c4 or ch50
+    }
+    _READERS = {
+        **{b.descriptor.value: _lab_reader(b) for b in LAB_BOUNDS},
+        Descriptor.LOW_COMPLEMENT.value: _complement,
+        Descriptor.INCREASED_DNA_BINDING.value: _dna,
+        Descriptor.ARTHRITIS.value: _arthritis,
+    }
+    _BY_CALL = tuple(
+        {
+            (given, other): _entry(_template(rule, given, other, None), "")
+            for given in _CALLS
+            for other in _cause_values(rule)
+        }
+        for rule in DESCRIPTORS.values()
+    )
+    _RAW_PLAN = tuple(
+        (
+            position,
+            rule.descriptor.value,
+            f"{rule.descriptor.value}_other_cause" if rule.excluded_causes else None,
+            _RAW_FIELDS[rule.descriptor],
+            _READERS[rule.descriptor.value],
+            {
+                (given, other, *reading): _template(rule, given, other, reading)
+                for given in _CALLS
+                for other in _cause_values(rule)
+                for reading in _raw_readings(rule.descriptor)
+            },
+        )
+        for position, rule in enumerate(DESCRIPTORS.values())
+        if rule.descriptor in _RAW_FIELDS
+    )
+    _RAW_VALUE_FIELDS = tuple(
+        dict.fromkeys(f for _, _, _, fields, _, _ in _RAW_PLAN for f in fields)
+    )
+    _raw_values = itemgetter(*_RAW_VALUE_FIELDS)
+    _NO_RAW_VALUES = (None,) * len(_RAW_VALUE_FIELDS)
+    _BANDS = tuple(activity_band(score) for score in range(MAX_SCORE + 1))
+
+
+_build_tables()
 
 
 def score_sledai2k(
