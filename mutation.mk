@@ -31,15 +31,17 @@ CORPORA_icans := ice capd icans
 CORPORA_sledai := sledai
 CORPORA_response := change sri4 doris lldas
 CORPORA_criteria := crs ice capd icans sledai sri4 doris lldas
-TESTS_crs := tests/test_crs.py tests/test_crs_properties.py
+TESTS_crs := tests/test_crs.py tests/test_crs_properties.py tests/test_crs_fastpath.py
 MUTATE_bounds := src/astct_grading/_bounds.py
-TESTS_bounds := tests/test_bounds_results.py tests/test_crs.py tests/test_crs_properties.py
+TESTS_bounds := tests/test_bounds_results.py tests/test_crs.py tests/test_crs_properties.py \
+	tests/test_crs_fastpath.py
 MUTATE_icans := src/astct_grading/icans.py
-TESTS_icans := tests/test_icans.py tests/test_icans_properties.py
+TESTS_icans := tests/test_icans.py tests/test_icans_properties.py tests/test_icans_fastpath.py
 MUTATE_sledai := src/astct_grading/sledai.py
 TESTS_sledai := tests/test_sledai.py tests/test_sledai_properties.py
 MUTATE_response := src/astct_grading/sle_response.py
-TESTS_response := tests/test_sle_response.py tests/test_sle_response_properties.py
+TESTS_response := tests/test_sle_response.py tests/test_sle_response_properties.py \
+	tests/test_sle_response_pga.py
 MUTATE_criteria := src/astct_grading/criteria/*
 TESTS_criteria := tests/test_crs.py tests/test_icans.py tests/test_sledai.py \
 	tests/test_sle_response.py

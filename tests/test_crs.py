@@ -557,3 +557,11 @@ def test_vasopressor_agent_as_enum_or_wrong_type() -> None:
     with pytest.raises(ValidationError) as info:
         Vasopressor.model_validate({"agent": 5})
     assert info.value.errors()[0]["type"] == "enum"
+
+
+def test_age_without_systolic_leaves_hypotension_unknown() -> None:
+    # Age alone derives nothing (D5): hypotension stays not assessed.
+    result = grade_crs(febrile(hypotension=None, age_years=40))
+    assert (result.grade_min, result.grade_max) == (1, 4)
+    assert result.missing == ("hypotension", "vasopressors")
+    assert "D5" not in result.decisions
