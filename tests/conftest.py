@@ -13,6 +13,8 @@ settings.register_profile(
 )
 settings.load_profile("default")
 
+# The in-process command-line runner of the CLI tests (tests/cli_harness.py).
+from tests.cli_harness import run  # noqa: E402, F401
 
 # --- SLEDAI-2K and SLE response under mutation testing (docs/mutation.md) -----------------------
 # mutmut 3 runs each mutant in a child forked from a process that has already imported the package

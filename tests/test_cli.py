@@ -8,7 +8,7 @@ import json
 import os
 import runpy
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,35 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from astct_grading import AstctGradingError, CrsAssessment, cli, grade_crs
 from astct_grading.cli import SCALES, Scale, main
 from astct_grading.sledai import SledaiVisit, score_sledai2k
+from tests.cli_harness import Run, Runner
 
 GOOD = b'{"id":"a","temperature":{"value":38.4,"unit":"C"},"hypotension":false}\n'
 BAD = b'{"id":"b","temperature":{"value":38.4,"unit":"X"}}\n'
-
-
-@dataclass
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def lines(self) -> list[dict[str, Any]]:
-        assert self.stdout == "" or self.stdout.endswith("\n")
-        return [json.loads(line) for line in self.stdout.split("\n")[:-1]]
-
-
-Runner = Callable[..., Run]
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Runner:
-    def runner(*argv: str, stdin: bytes = b"") -> Run:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-        code = main(list(argv))
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return runner
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> str:

@@ -16,8 +16,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from astct_grading import cli
 from astct_grading.cli import COURSE, SCHEMA_MODELS, main
 from astct_grading.course import Course, CourseResult, grade_course
 from astct_grading.report import demo_report, render_text
+from tests.cli_harness import Run, Runner
 
 ROOT = Path(__file__).parent.parent
 DEMO_FILE = ROOT / "src" / "astct_grading" / "data" / "demo_cohort.json"
@@ -92,34 +92,6 @@ def graded(course: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- Running the tool ---------------------------------------------------------------------------
-
-
-@dataclass
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def lines(self) -> list[dict[str, Any]]:
-        assert self.stdout == "" or self.stdout.endswith("\n")
-        return [json.loads(line) for line in self.stdout.split("\n")[:-1]]
-
-
-Runner = Callable[..., Run]
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Runner:
-    """``cli.main`` in process, with the given bytes on standard input."""
-
-    def runner(*argv: str, stdin: bytes = b"") -> Run:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-        code = main(list(argv))
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return runner
 
 
 def tool(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> Run:
