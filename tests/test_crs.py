@@ -504,12 +504,18 @@ def test_age_plausibility(age: float) -> None:
         CrsAssessment.model_validate(febrile(systolic_bp_mmhg=100, age_years=age))
 
 
-def test_numeric_strings_parse_but_booleans_do_not() -> None:
-    parsed = CrsAssessment.model_validate(febrile(temperature={"value": "38.2", "unit": "C"}))
+def test_numbers_are_json_numbers_never_text_or_booleans() -> None:
+    # D15: a number given as text is refused, even a plain one (the CSV reader converts cells);
+    # so is a boolean.
+    with pytest.raises(ValidationError) as raised:
+        CrsAssessment.model_validate(febrile(temperature={"value": "38.2", "unit": "C"}))
+    assert [e["type"] for e in raised.value.errors()] == ["number_format"]
+    with pytest.raises(ValidationError) as raised:
+        CrsAssessment.model_validate(febrile(systolic_bp_mmhg=False, age_years=30))
+    assert [e["type"] for e in raised.value.errors()] == ["bool_not_number"]
+    parsed = CrsAssessment.model_validate(febrile(temperature={"value": 38.2, "unit": "C"}))
     assert parsed.temperature is not None
     assert parsed.temperature.celsius == 38.2
-    with pytest.raises(ValidationError):
-        CrsAssessment.model_validate(febrile(systolic_bp_mmhg=False, age_years=30))
 
 
 def test_models_are_frozen() -> None:

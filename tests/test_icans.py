@@ -155,7 +155,7 @@ def test_ice_total_disagreeing_with_items_is_rejected(total: int) -> None:
         (-1, "greater_than_equal"),
         (0.5, "int_from_float"),
         (True, "bool_not_number"),
-        ("yes", "int_parsing"),
+        ("yes", "number_format"),
     ],
 )
 def test_ice_item_out_of_range_is_rejected(value: Any, error_type: str) -> None:

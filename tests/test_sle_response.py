@@ -525,7 +525,7 @@ def test_change_from_baseline_records_different_windows() -> None:
             ("visit", "fever"),
             "sledai_descriptor_conflict",
         ),
-        (assess_lldas, {"visit": {}, "new_activity": "maybe"}, ("new_activity",), "bool_parsing"),
+        (assess_lldas, {"visit": {}, "new_activity": "maybe"}, ("new_activity",), "bool_type"),
         (
             assess_sri4,
             {"baseline": {}, "follow_up": {}, "new_bilag_b": True},

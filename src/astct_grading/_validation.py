@@ -13,6 +13,7 @@ Conventions:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
@@ -24,19 +25,32 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
+    StrictBool,
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError, PydanticKnownError
+from pydantic.json_schema import (
+    DEFAULT_REF_TEMPLATE,
+    GenerateJsonSchema,
+    JsonSchemaMode,
+    JsonSchemaValue,
+)
+from pydantic_core import CoreSchema, PydanticCustomError, PydanticKnownError
+from typing_extensions import Self
+
+from astct_grading._json import duplicate_key, duplicate_key_error
 
 __all__ = [
     "AgeYears",
     "FiniteFloat",
     "Fio2",
+    "Flag",
     "FlowLMin",
     "InputModel",
     "Temperature",
     "TemperatureUnit",
+    "plain_number",
     "quantize",
     "to_celsius",
 ]
@@ -46,6 +60,8 @@ COMPARISON_PLACES = 2
 _QUANTUM = Decimal(1).scaleb(-COMPARISON_PLACES)
 # A value within this of a whole number of hundredths is taken as given at 0.01 precision.
 _EXACT = 1e-6
+# From 2**53 / 100 on, a float has no hundredths: rounding to 0.01 leaves it as it is.
+_HUGE = 2.0**53 / 100
 
 #: Plausible body temperature, in °C (D15).
 TEMPERATURE_MIN_C = 25.0
@@ -60,6 +76,14 @@ class TemperatureUnit(str, Enum):
 
     CELSIUS = "C"
     FAHRENHEIT = "F"
+
+
+#: The plausible range as JSON Schema bounds, per unit: 24.995 °C rounds to 25.00 °C and
+#: 45.005 °C to 45.01 °C (D14); 76.991 °F is 24.995 °C and 113.009 °F is 45.005 °C.
+_SCHEMA_RANGE = {
+    TemperatureUnit.CELSIUS: {"minimum": 24.995, "exclusiveMaximum": 45.005},
+    TemperatureUnit.FAHRENHEIT: {"minimum": 76.991, "exclusiveMaximum": 113.009},
+}
 
 
 def quantize(value: float) -> float:
@@ -80,6 +104,8 @@ def quantize(value: float) -> float:
         >>> quantize(6.004)
         6.0
     """
+    if not abs(value) < _HUGE:
+        return value  # no float this large has hundredths to round (and value * 100 may overflow)
     hundredths = round(value * 100)
     if abs(value * 100 - hundredths) < _EXACT:
         return hundredths / 100  # already at the comparison precision: the common, fast case
@@ -104,6 +130,10 @@ def to_celsius(value: float, unit: TemperatureUnit) -> float:
     """
     if unit is TemperatureUnit.CELSIUS:
         return quantize(value)
+    if not abs(value) < _HUGE:
+        # Far outside any plausible reading (D15 rejects it); converted without rounding, since
+        # the exact paths below would overflow.
+        return (value - 32) / 9 * 5
     hundredths = round(value * 100)
     if abs(value * 100 - hundredths) < _EXACT:
         # (F - 32) x 5/9 in hundredths of a degree, rounded half up in integer arithmetic.
@@ -112,22 +142,64 @@ def to_celsius(value: float, unit: TemperatureUnit) -> float:
     return float(exact.quantize(_QUANTUM, rounding=ROUND_HALF_UP))
 
 
-def _reject_bool(value: object) -> object:
-    # Lax mode would read True as 1.0; a boolean in a numeric field is a data error (D15).
+#: A yes/no input: JSON ``true`` or ``false`` (Python ``True`` or ``False``) and nothing else;
+#: with ``| None``, ``null`` is "not known" (D13). No other value is read as a boolean: ``"yes"``,
+#: ``"1"``, ``1`` or ``"TRUE"`` is a validation error (``bool_type``), never a guess (D15). The
+#: command line's CSV reader turns its own cell words into booleans first (docs/cli.md).
+Flag = StrictBool
+
+
+#: A number written as JSON writes one (RFC 8259 section 6): an optional minus sign, digits
+#: without leading zeros, an optional fraction and exponent. Python's float() grammar would read
+#: "3_8" as 38 and " 38.5" or "nan" as numbers; none of those is a plain number. The models take
+#: JSON numbers only; the command line's CSV reader reads a cell as a number only when it matches
+#: this (``plain_number``), so the rule lives in one place (D15).
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+def plain_number(text: str) -> bool:
+    """Whether ``text`` is a number written as JSON writes one (the CSV reader's test, D15).
+
+    Example:
+        >>> [plain_number(t) for t in ("38.5", "-1", "1e3", "3_8", " 38.5", "nan", "+1", "01")]
+        [True, True, True, False, False, False, False, False]
+    """
+    return _PLAIN_NUMBER.fullmatch(text) is not None
+
+
+def _number(value: object) -> object:
+    """Check a numeric input before pydantic reads it (D15); one Python call per numeric field.
+
+    A float has its negative zero made positive (``-0.0`` would read "-0"); a boolean is refused
+    (lax mode would read True as 1); so is text: a number is a JSON number, never a string (the
+    JSON Schema says the same, so the two agree).
+    """
+    if type(value) is float:
+        return value + 0.0  # -0.0 + 0.0 is 0.0; every other float is unchanged
     if isinstance(value, bool):
         raise PydanticCustomError(
             "bool_not_number",
             "a boolean is not accepted where a number is expected",
         )
+    if isinstance(value, str):
+        if plain_number(value):
+            message = "'{value}' is text; give the number itself, without quotes"
+        else:
+            message = (
+                "'{value}' is not a number; write it as JSON writes one (e.g. 38.5, -1, 1e3), "
+                "without quotes, spaces, underscores, a '+' sign, leading zeros or words"
+            )
+        raise PydanticCustomError("number_format", message, {"value": value})
     return value
 
 
-#: A finite float; booleans, NaN and infinities are rejected (D15). Numeric strings are parsed.
-FiniteFloat = Annotated[float, BeforeValidator(_reject_bool), Field(allow_inf_nan=False)]
+#: A finite float; booleans, text, NaN and infinities are rejected (D15); negative zero becomes
+#: zero.
+FiniteFloat = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
 
 # FiniteFloat with its finiteness checked by pydantic-core: given before the boolean check, it
 # sits inside the float validator instead of in a Python validator after it, with the same errors.
-_Finite = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_reject_bool)]
+_Finite = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_number)]
 
 
 def _within(ge: float, le: float) -> Callable[[float], float]:
@@ -135,8 +207,8 @@ def _within(ge: float, le: float) -> Callable[[float], float]:
 
     One Python validator instead of the two pydantic adds for bounds placed after a
     ``BeforeValidator``. The bounds stay in Python: pydantic-core's would report some bounds as
-    floats (``{'ge': 0.0}`` for ``ge=0``) in the error's context. Types using it pin their JSON
-    Schema to the one the two validators publish (``ge``/``le``).
+    floats (``{'ge': 0.0}`` for ``ge=0``) in the error's context. Types using it state their JSON
+    Schema bounds with the standard keywords (``minimum``/``maximum``), which validators enforce.
     """
 
     def check(value: float) -> float:
@@ -151,26 +223,66 @@ def _within(ge: float, le: float) -> Callable[[float], float]:
 
 #: Oxygen flow in L/min, 0-80 (D14, D15).
 FlowLMin = Annotated[
-    _Finite, AfterValidator(_within(0, 80)), WithJsonSchema({"ge": 0, "le": 80, "type": "number"})
+    _Finite,
+    AfterValidator(_within(0, 80)),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 80}),
 ]
 
 #: Fraction of inspired oxygen, 0.21-1.0. Recorded only: it never changes an ASTCT grade (D4).
 Fio2 = Annotated[
     _Finite,
     AfterValidator(_within(0.21, 1.0)),
-    WithJsonSchema({"ge": 0.21, "le": 1.0, "type": "number"}),
+    WithJsonSchema({"type": "number", "minimum": 0.21, "maximum": 1.0}),
 ]
 
 #: Age in decimal years, 0-130 (D15).
 AgeYears = Annotated[
     _Finite,
     AfterValidator(_within(0, 130)),
-    WithJsonSchema({"ge": 0, "le": 130, "type": "number"}),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 130}),
 ]
 
 
+#: pydantic's names for bounds -> the JSON Schema keywords (draft 2020-12, section 6.2).
+_BOUND_KEYWORDS = {
+    "ge": "minimum",
+    "le": "maximum",
+    "gt": "exclusiveMinimum",
+    "lt": "exclusiveMaximum",
+}
+# Keywords whose value maps names to subschemas: the names are data, never keywords.
+_SCHEMA_MAPS = frozenset({"properties", "$defs", "patternProperties", "dependentSchemas"})
+
+
+def standard_bounds(schema: Any) -> Any:
+    """A JSON Schema with pydantic's ``ge``/``le``/``gt``/``lt`` written as standard keywords.
+
+    Example:
+        >>> standard_bounds({"type": "number", "ge": 0, "lt": 5})
+        {'type': 'number', 'minimum': 0, 'exclusiveMaximum': 5}
+        >>> standard_bounds({"properties": {"ge": {"type": "integer", "le": 3}}})
+        {'properties': {'ge': {'type': 'integer', 'maximum': 3}}}
+    """
+    if isinstance(schema, list):
+        return [standard_bounds(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: standard_bounds(sub) for name, sub in value.items()}
+        else:
+            out[_BOUND_KEYWORDS.get(str(key), str(key))] = standard_bounds(value)
+    return out
+
+
 class InputModel(BaseModel):
-    """Base of every input model: frozen, unknown fields rejected, docstrings in the JSON Schema."""
+    """Base of every input model: frozen, unknown fields rejected, docstrings in the JSON Schema.
+
+    Reading JSON text (``model_validate_json``) also rejects a key given twice in one object
+    (``duplicate_key``): ``{"hypotension": true, "hypotension": false}`` contradicts itself, and
+    taking the last value would be a guess (D15; astct_grading._json).
+    """
 
     model_config = ConfigDict(
         frozen=True,
@@ -178,6 +290,56 @@ class InputModel(BaseModel):
         use_attribute_docstrings=True,
         validate_default=False,
     )
+
+    @classmethod
+    def model_json_schema(  # type: ignore[override]
+        cls,
+        by_alias: bool = True,
+        ref_template: str = DEFAULT_REF_TEMPLATE,
+        schema_generator: type[GenerateJsonSchema] = GenerateJsonSchema,
+        mode: JsonSchemaMode = "validation",
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """The JSON Schema (draft 2020-12), with every bound in the standard keywords.
+
+        pydantic writes a bound it checks in Python as ``ge``/``le``/``gt``/``lt``, which JSON
+        Schema validators ignore; here they are ``minimum``, ``maximum``, ``exclusiveMinimum`` and
+        ``exclusiveMaximum``, so a standard validator enforces the same ranges as the model (D15).
+
+        Example:
+            >>> from astct_grading import CrsAssessment
+            >>> schema = CrsAssessment.model_json_schema()
+            >>> schema["$defs"]["Vasopressor"]["anyOf"][0]["properties"]["dose"]["anyOf"][0]
+            {'minimum': 0, 'type': 'number'}
+        """
+        schema = super().model_json_schema(
+            by_alias=by_alias,
+            ref_template=ref_template,
+            schema_generator=schema_generator,
+            mode=mode,
+            **kwargs,
+        )
+        standard: dict[str, Any] = standard_bounds(schema)
+        return standard
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
+        """Validate JSON text; a repeated key is an error, then pydantic validates as usual.
+
+        Example:
+            >>> from astct_grading import CrsAssessment
+            >>> CrsAssessment.model_validate_json('{"fever": true, "fever": false}')
+            Traceback (most recent call last):
+            ...
+            pydantic_core._pydantic_core.ValidationError: 1 validation error for CrsAssessment
+            fever
+              the key 'fever' is given more than once in the record; each field may be given once [type=duplicate_key, input_value='{"fever": true, "fever": false}', input_type=str]
+        """  # noqa: E501
+        data = bytes(json_data) if isinstance(json_data, bytearray) else json_data
+        found = duplicate_key(data)
+        if found is not None:
+            raise duplicate_key_error(cls.__name__, *found, data)
+        return super().model_validate_json(json_data, **kwargs)
 
 
 class Temperature(InputModel):
@@ -223,6 +385,19 @@ class Temperature(InputModel):
                 },
             )
         return self
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # The plausible range depends on the unit (D15): say so, so that a standard validator
+        # rejects what the model rejects. The model compares at 0.01 °C, half up (D14), so the
+        # exact edges are the readings that round to 25.00 and to 45.00 °C.
+        schema = dict(handler.resolve_ref_schema(handler(core_schema)))
+        schema["if"] = {"properties": {"unit": {"const": TemperatureUnit.CELSIUS.value}}}
+        schema["then"] = {"properties": {"value": _SCHEMA_RANGE[TemperatureUnit.CELSIUS]}}
+        schema["else"] = {"properties": {"value": _SCHEMA_RANGE[TemperatureUnit.FAHRENHEIT]}}
+        return schema
 
     @property
     def celsius(self) -> float:

@@ -16,18 +16,21 @@ from typing import Annotated, Any, Literal, NamedTuple
 from pydantic import (
     AfterValidator,
     Field,
+    GetJsonSchemaHandler,
     TypeAdapter,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from astct_grading._bounds import Level
 from astct_grading._validation import (
     AgeYears,
     FiniteFloat,
     Fio2,
+    Flag,
     FlowLMin,
     InputModel,
     Temperature,
@@ -100,6 +103,13 @@ class OxygenSupport(InputModel):
         return self
 
 
+#: The agent names validation accepts (the enum's values and the exact synonyms, D3).
+_AGENT_SCHEMA: JsonSchemaValue = {
+    "type": "string",
+    "enum": [*(agent.value for agent in VasopressorAgent), *VASOPRESSOR_SYNONYMS],
+}
+
+
 class Vasopressor(InputModel):
     """One vasopressor agent given for hypotension (D3). A bare agent name is accepted too.
 
@@ -110,9 +120,10 @@ class Vasopressor(InputModel):
         'norepinephrine'
     """
 
-    agent: VasopressorAgent
-    """The agent. ``noradrenaline`` and ``adrenaline`` are accepted as synonyms; inotropes
-    (dobutamine, milrinone...) are rejected."""
+    agent: Annotated[VasopressorAgent, WithJsonSchema(_AGENT_SCHEMA)]
+    """The agent. ``noradrenaline`` and ``adrenaline`` are accepted as synonyms (exactly as
+    written here: names are not case-folded); inotropes (dobutamine, milrinone...) are
+    rejected."""
     dose: FiniteFloat | None = Field(default=None, ge=0)
     """The dose, for the record only."""
     dose_unit: str | None = Field(default=None, min_length=1, max_length=32)
@@ -137,9 +148,17 @@ class Vasopressor(InputModel):
                     "only (D3)",
                     {"agent": value},
                 )
-            if name in VASOPRESSOR_SYNONYMS:
-                return VASOPRESSOR_SYNONYMS[name]
+            if value in VASOPRESSOR_SYNONYMS:
+                return VASOPRESSOR_SYNONYMS[value]
         return value
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # The schema says what validation accepts: the object, or the bare agent name.
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        return {"anyOf": [dict(schema), _AGENT_SCHEMA]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +181,7 @@ DEFAULT_OPTIONS = CrsOptions()
 SystolicMmhg = Annotated[
     _Finite,
     AfterValidator(_within(20, 300)),
-    WithJsonSchema({"ge": 20, "le": 300, "type": "number"}),
+    WithJsonSchema({"type": "number", "minimum": 20, "maximum": 300}),
 ]
 
 
@@ -186,15 +205,15 @@ class CrsAssessment(InputModel):
 
     temperature: Temperature | None = None
     """The highest temperature at this assessment, in °C or °F (D14)."""
-    fever: bool | None = None
+    fever: Flag | None = None
     """An explicit fever finding (≥ 38.0 °C), for records without a temperature. If both are
     given they must agree."""
-    fever_other_cause: bool | None = False
+    fever_other_cause: Flag | None = False
     """The fever is attributable to another cause (e.g. infection); it then does not count (D2)."""
-    fever_waiver: bool | None = None
+    fever_waiver: Flag | None = None
     """CRS was established by fever and antipyretic or anti-cytokine therapy has since been given,
     so fever is no longer required (D1). None: not known."""
-    hypotension: bool | None = None
+    hypotension: Flag | None = None
     """CRS hypotension needing at least fluid support is present (D5). False means no
     hypotension needing any support, vasopressors included."""
     systolic_bp_mmhg: SystolicMmhg | None = None
@@ -204,13 +223,13 @@ class CrsAssessment(InputModel):
     """Age in decimal years, for the systolic-pressure helper (D5)."""
     vasopressors: tuple[Vasopressor, ...] | None = None
     """The vasopressors given for hypotension; an empty list means none (D3)."""
-    hypotension_other_cause: bool | None = False
+    hypotension_other_cause: Flag | None = False
     """The hypotension is attributable to another cause (e.g. sepsis); it then does not count."""
     oxygen: OxygenSupport | None = None
     """The oxygen support needed (D4)."""
-    hypoxia_other_cause: bool | None = False
+    hypoxia_other_cause: Flag | None = False
     """The oxygen need is attributable to another cause (e.g. pneumonia, home oxygen)."""
-    death_due_to_crs: bool | None = False
+    death_due_to_crs: Flag | None = False
     """The patient died and CRS was the principal cause (grade 5, D6)."""
 
     @model_validator(mode="after")

@@ -18,6 +18,8 @@ __all__ = ["ERROR_TYPES", "AstctGradingError"]
 #: are documented by pydantic; docs/errors.md lists both.
 ERROR_TYPES: dict[str, str] = {
     "bool_not_number": "a boolean was given where a number is expected (D15)",
+    "number_format": "a number given as text: numbers are JSON numbers (D15)",
+    "duplicate_key": "JSON text gives one key twice in the same object (D15)",
     "temperature_out_of_range": "a temperature outside 25-45 °C after conversion (D15)",
     "fever_conflict": "the fever finding contradicts the recorded temperature (D1, D14)",
     "hypotension_conflict": "hypotension is recorded absent while vasopressors are given (D3, D5)",
@@ -32,7 +34,10 @@ ERROR_TYPES: dict[str, str] = {
     "not_performed_with_score": "an instrument recorded as not performed has answers or a total",
     "capd_sedation_conflict": "RASS contradicts the CAPD record (RASS <= -4 is not assessable, D8)",
     "arousal_conflict": "'awake with global aphasia' or 'unarousable' contradicts arousal (D10)",
-    "ice_zero_from_sedation": "ICE 0 recorded for a patient unarousable from sedation (D10)",
+    "ice_zero_from_sedation": (
+        "ICE 0 recorded for a patient unarousable from sedation, while the encephalopathy is not "
+        "attributed to another cause (D10)"
+    ),
     "seizure_conflict": "seizure details contradict the seizure finding or its duration (D11)",
     "waiver_derived": "a CRS assessment in a course sets fever_waiver; the course derives it (D1)",
     "death_in_course": "an assessment in a course records death; record it once in death (D6)",

@@ -45,8 +45,9 @@ from astct_grading._bounds import Level
 from astct_grading._validation import (
     AgeYears,
     FiniteFloat,
+    Flag,
     InputModel,
-    _reject_bool,
+    _number,
     describe,
     quantize,
 )
@@ -110,36 +111,36 @@ __all__ = [
 
 # The bounds come before the boolean check so that pydantic-core checks them natively (a bound
 # placed after a BeforeValidator becomes two Python-level checks); the errors are the same. The
-# JSON Schema is pinned to the one published so far, which writes the bounds as ``ge``/``le``.
+# JSON Schema states the bounds with the standard keywords (``minimum``/``maximum``).
 
 
 #: One ICE item: 0 or 1 point (D10, D15). Booleans are rejected like any number field.
 IcePoint = Annotated[
     int,
     Field(ge=0, le=1),
-    BeforeValidator(_reject_bool),
-    WithJsonSchema({"ge": 0, "le": 1, "type": "integer"}),
+    BeforeValidator(_number),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 1}),
 ]
 #: The ICE total, 0-10 (D10, D15).
 IceTotal = Annotated[
     int,
     Field(ge=0, le=ICE_MAX),
-    BeforeValidator(_reject_bool),
-    WithJsonSchema({"ge": 0, "le": ICE_MAX, "type": "integer"}),
+    BeforeValidator(_number),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": ICE_MAX}),
 ]
 #: The CAPD total, 0-32 (D15).
 CapdTotal = Annotated[
     int,
     Field(ge=0, le=CAPD_MAX),
-    BeforeValidator(_reject_bool),
-    WithJsonSchema({"ge": 0, "le": CAPD_MAX, "type": "integer"}),
+    BeforeValidator(_number),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": CAPD_MAX}),
 ]
 #: Richmond Agitation-Sedation Scale, -5 to +4.
 Rass = Annotated[
     int,
     Field(ge=-5, le=4),
-    BeforeValidator(_reject_bool),
-    WithJsonSchema({"ge": -5, "le": 4, "type": "integer"}),
+    BeforeValidator(_number),
+    WithJsonSchema({"type": "integer", "minimum": -5, "maximum": 4}),
 ]
 
 _ICE_NAMES = tuple(item.name for item in ICE_ITEMS)
@@ -656,6 +657,13 @@ class IcansOptions:
 DEFAULT_OPTIONS = IcansOptions()
 
 
+#: The ICP findings validation accepts: the enum's values and the exact synonyms (D11).
+_ICP_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "enum": [*(finding.value for finding in IcpFinding), *ICP_SYNONYMS],
+}
+
+
 def _icp_synonyms(value: Any) -> Any:
     if isinstance(value, str) and value in ICP_SYNONYMS:
         return ICP_SYNONYMS[value]
@@ -688,53 +696,54 @@ class IcansAssessment(InputModel):
 
     age_years: AgeYears | None = None
     """Age in decimal years (0-130): ICE from 12.0, CAPD below (D7)."""
-    developmental_delay: bool | None = False
+    developmental_delay: Flag | None = False
     """Developmental delay that prevents ICE: CAPD at any age (D7). None: not known."""
     ice: IceAssessment | None = None
     """The ICE assessment (D10)."""
     capd: CapdAssessment | None = None
     """The CAPD assessment (D8)."""
-    encephalopathy_other_cause: bool | None = False
+    encephalopathy_other_cause: Flag | None = False
     """The ICE or CAPD impairment is attributable to another cause (e.g. a language barrier or
     baseline cognitive impairment); it then does not count."""
     consciousness: ConsciousnessLevel | None = None
     """The level of consciousness (D9)."""
-    consciousness_other_cause: bool | None = False
+    consciousness_other_cause: Flag | None = False
     """Depressed consciousness is attributable to another cause, e.g. sedating medication (D9);
     it then does not count."""
-    global_aphasia: bool | None = None
+    global_aphasia: Flag | None = None
     """The patient is awake with global aphasia: an ICE of 0 then grades 3, not 4 (D10)."""
-    seizure: bool | None = None
+    seizure: Flag | None = None
     """A clinical seizure (focal or generalised) or non-convulsive seizures on EEG (D11)."""
     seizure_duration_min: FiniteFloat | None = Field(default=None, gt=0, le=10080)
     """Duration of the longest seizure, in minutes; more than 5 (strictly) is grade 4 (D11)."""
-    seizure_over_5_min: bool | None = None
+    seizure_over_5_min: Flag | None = None
     """A seizure lasted more than 5 minutes, for records without a duration (D11)."""
-    seizure_without_return_to_baseline: bool | None = None
+    seizure_without_return_to_baseline: Flag | None = None
     """Repetitive clinical or electrical seizures without return to baseline in between: grade 4
     (D11)."""
-    seizure_other_cause: bool | None = False
+    seizure_other_cause: Flag | None = False
     """The seizure is attributable to another cause (e.g. hypoglycaemia); it then does not
     count."""
     motor: MotorFinding | None = None
     """Deep focal motor weakness: ``none``, ``hemiparesis``, ``paraparesis`` or
     ``other_deep_focal_weakness`` (D11)."""
-    motor_other_cause: bool | None = False
+    motor_other_cause: Flag | None = False
     """The motor weakness is attributable to another cause (e.g. a stroke); it then does not
     count."""
-    icp: tuple[IcpFinding, ...] | None = None
+    icp: tuple[Annotated[IcpFinding, WithJsonSchema(_ICP_SCHEMA)], ...] | None = None
     """Findings of raised intracranial pressure or cerebral oedema; an empty list means none
-    (D11)."""
-    icp_other_cause: bool | None = False
+    (D11). The US spellings (``focal_edema``, ``diffuse_edema``, ``papilledema``) are accepted
+    as written."""
+    icp_other_cause: Flag | None = False
     """The raised ICP or oedema is attributable to another cause (e.g. oedema around an
     intracranial haemorrhage); it then does not count."""
-    tremor: bool | None = None
+    tremor: Flag | None = None
     """Tremor: recorded, never graded (D11)."""
-    myoclonus: bool | None = None
+    myoclonus: Flag | None = None
     """Myoclonus: recorded, never graded (D11)."""
-    intracranial_haemorrhage: bool | None = None
+    intracranial_haemorrhage: Flag | None = None
     """Intracranial haemorrhage: recorded, never graded (D11)."""
-    death_due_to_icans: bool | None = False
+    death_due_to_icans: Flag | None = False
     """The patient died and ICANS was the principal cause (grade 5, D6)."""
 
     @field_validator("icp", mode="before")
@@ -765,9 +774,12 @@ class IcansAssessment(InputModel):
     @field_validator("consciousness_other_cause")
     @classmethod
     def _ice_zero_not_from_sedation(cls, other: bool | None, info: ValidationInfo) -> bool | None:
+        # Contradictory only while the ICE could count: with the encephalopathy attributed to
+        # another cause it does not (D2 reading, D10), and the record is graded.
         ice: IceAssessment | None = info.data.get("ice")
         if (
             other is True
+            and info.data.get("encephalopathy_other_cause") is not True
             and _unarousable(info.data)
             and ice is not None
             and ice.assessable
@@ -776,7 +788,8 @@ class IcansAssessment(InputModel):
             raise PydanticCustomError(
                 "ice_zero_from_sedation",
                 "an ICE of 0 in a patient unarousable from another cause (e.g. sedation) is not "
-                "a score: record the ICE as not performed (sedated_or_intubated) (D9, D10)",
+                "a score: record the ICE as not performed (sedated_or_intubated), or record "
+                "encephalopathy_other_cause as true if the deficit has another cause (D9, D10)",
             )
         return other
 
@@ -1017,8 +1030,10 @@ def _coupled(
         return None  # awake with global aphasia, yet unarousable (arousal_conflict)
     if ice == _UNAROUSABLE and not unarousable:
         return None  # ICE not performed for unarousability, yet arousable (arousal_conflict)
-    if ice in (0, _UNAROUSABLE) and unarousable and sedated:
-        return None  # ICE 0 from sedation is not a score (ice_zero_from_sedation, D10)
+    if ice in (0, _UNAROUSABLE) and unarousable and sedated and not other:
+        # ICE 0 from sedation is not a score (ice_zero_from_sedation, D10); with the deficit
+        # attributed to another cause the ICE does not count, so the record is coherent.
+        return None
     if delay or child:  # CAPD below the age cut or with developmental delay (D7)
         # Not assessable (deep sedation, neuromuscular blockade) adds no grade, never 4 (D8).
         raw = 0 if capd == _NOT_ASSESSABLE else capd

@@ -21,7 +21,14 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BeforeValidator, Field, TypeAdapter, model_validator
 from pydantic_core import PydanticCustomError
 
-from astct_grading._validation import FiniteFloat, InputModel, _reject_bool, describe, quantize
+from astct_grading._validation import (
+    FiniteFloat,
+    Flag,
+    InputModel,
+    _number,
+    describe,
+    quantize,
+)
 from astct_grading.criteria.astct2019 import Criterion
 from astct_grading.criteria.sledai2k import (
     CRITERIA_VERSION,
@@ -75,7 +82,7 @@ Pga = Annotated[FiniteFloat, Field(ge=PGA_MIN, le=PGA_MAX)]
 PrednisoloneMgDay = Annotated[FiniteFloat, Field(ge=0, le=2000)]
 #: A count of BILAG domains (BILAG-2004 has 9); booleans are rejected (D15).
 _BILAG_DOMAINS = 9
-BilagCount = Annotated[int, BeforeValidator(_reject_bool), Field(ge=0, le=_BILAG_DOMAINS)]
+BilagCount = Annotated[int, BeforeValidator(_number), Field(ge=0, le=_BILAG_DOMAINS)]
 
 
 class Outcome(str, Enum):
@@ -323,7 +330,7 @@ class DorisInput(InputModel):
     """Physician (evaluator) global assessment, 0-3; must be < 0.5."""
     prednisolone_mg_day: PrednisoloneMgDay | None = None
     """Prednisolone or equivalent, mg/day; must be ≤ 5."""
-    stable_maintenance: bool | None = None
+    stable_maintenance: Flag | None = None
     """True when any antimalarial, immunosuppressive or biologic is at a stable maintenance dose
     (or none is given); False when one is not."""
 
@@ -338,17 +345,17 @@ class LldasInput(InputModel):
 
     visit: SledaiVisit
     """The visit (SLEDAI-2K must be ≤ 4 with no major-organ activity)."""
-    haemolytic_anaemia: bool | None = None
+    haemolytic_anaemia: Flag | None = None
     """Haemolytic anaemia is present (then not LLDAS)."""
-    gastrointestinal_activity: bool | None = None
+    gastrointestinal_activity: Flag | None = None
     """Gastrointestinal lupus activity is present (then not LLDAS)."""
-    new_activity: bool | None = None
+    new_activity: Flag | None = None
     """New features of lupus activity compared with the previous assessment (then not LLDAS)."""
     pga: Pga | None = None
     """Physician global assessment (SELENA-SLEDAI PGA), 0-3; must be ≤ 1."""
     prednisolone_mg_day: PrednisoloneMgDay | None = None
     """Prednisolone or equivalent, mg/day; must be ≤ 7.5."""
-    standard_maintenance: bool | None = None
+    standard_maintenance: Flag | None = None
     """True when immunosuppressives and approved biologics, if any, are at well-tolerated standard
     maintenance doses and no investigational drug is given."""
 

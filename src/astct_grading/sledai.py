@@ -28,9 +28,10 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from astct_grading._validation import (
     FiniteFloat,
+    Flag,
     InputModel,
     Temperature,
-    _reject_bool,
+    _number,
     describe,
     quantize,
 )
@@ -66,11 +67,9 @@ __all__ = [
 
 
 def _window(value: object) -> object:
-    # Only the validated windows: 10 days (the form) or 30 days (Touma 2010); D18. A numeric string
-    # ("30", as a CSV cell) is read like every other number in the models.
-    if isinstance(value, str) and value in _WINDOW_TEXT:
-        return _WINDOW_TEXT[value]
-    if isinstance(value, bool) or value not in WINDOWS_DAYS:
+    # Only the validated windows: 10 days (the form) or 30 days (Touma 2010); D18. A number, never
+    # text or a boolean, like every other number in the models (a CSV cell is converted first).
+    if isinstance(value, (bool, str)) or value not in WINDOWS_DAYS:
         raise PydanticCustomError(
             "sledai_window",
             "the SLEDAI-2K look-back window is 10 days (default) or 30 days, not {window} (D18)",
@@ -78,8 +77,6 @@ def _window(value: object) -> object:
         )
     return value
 
-
-_WINDOW_TEXT = {str(days): days for days in WINDOWS_DAYS}
 
 #: The look-back window in days: 10 (default) or 30; anything else is rejected (D18).
 WindowDays = Annotated[Literal[10, 30], BeforeValidator(_window)]
@@ -89,10 +86,10 @@ WindowDays = Annotated[Literal[10, 30], BeforeValidator(_window)]
 #: validator after it, with the same errors. The bounds stay Python validators (in the core one
 #: they would report ``1000.0`` for ``1000`` in the error's context), and the measurement models
 #: keep FiniteFloat (their bound is checked before finiteness: NaN fails it, not finiteness).
-_Finite = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_reject_bool)]
+_Finite = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_number)]
 
 #: A whole count; booleans are rejected (D15).
-Count = Annotated[int, BeforeValidator(_reject_bool), Field(ge=0)]
+Count = Annotated[int, BeforeValidator(_number), Field(ge=0)]
 
 # Plausibility guards (D15): generous, only to catch unit or entry errors.
 PlateletCount = Annotated[_Finite, Field(ge=0, le=5000)]
@@ -334,75 +331,75 @@ class SledaiVisit(InputModel):
     is ≥ 2 joints, or > 2 with the original-SLEDAI option (D16)."""
 
     # --- The 24 descriptors, in the order of the SLEDAI-2K form ---------------------------------
-    seizure: bool | None = None
+    seizure: Flag | None = None
     """Seizure (8): recent onset."""
-    seizure_other_cause: bool | None = False
+    seizure_other_cause: Flag | None = False
     """The seizure has a metabolic, infectious or drug cause (then not scored)."""
-    psychosis: bool | None = None
+    psychosis: Flag | None = None
     """Psychosis (8): severe disturbance in the perception of reality."""
-    psychosis_other_cause: bool | None = False
+    psychosis_other_cause: Flag | None = False
     """The psychosis is due to uraemia or drugs (then not scored)."""
-    organic_brain_syndrome: bool | None = None
+    organic_brain_syndrome: Flag | None = None
     """Organic brain syndrome (8): altered mental function with rapid onset and fluctuation."""
-    organic_brain_syndrome_other_cause: bool | None = False
+    organic_brain_syndrome_other_cause: Flag | None = False
     """The organic brain syndrome has a metabolic, infectious or drug cause (then not scored)."""
-    visual_disturbance: bool | None = None
+    visual_disturbance: Flag | None = None
     """Visual disturbance (8): retinal changes of SLE."""
-    visual_disturbance_other_cause: bool | None = False
+    visual_disturbance_other_cause: Flag | None = False
     """The visual disturbance is due to hypertension, infection or drugs (then not scored)."""
-    cranial_nerve_disorder: bool | None = None
+    cranial_nerve_disorder: Flag | None = None
     """Cranial nerve disorder (8): new sensory or motor neuropathy of cranial nerves."""
-    lupus_headache: bool | None = None
+    lupus_headache: Flag | None = None
     """Lupus headache (8): severe, persistent, non-responsive to narcotic analgesia."""
-    cerebrovascular_accident: bool | None = None
+    cerebrovascular_accident: Flag | None = None
     """CVA (8): new-onset cerebrovascular accident(s)."""
-    cerebrovascular_accident_other_cause: bool | None = False
+    cerebrovascular_accident_other_cause: Flag | None = False
     """The CVA is due to arteriosclerosis (then not scored)."""
-    vasculitis: bool | None = None
+    vasculitis: Flag | None = None
     """Vasculitis (8): ulceration, gangrene, tender finger nodules, periungual infarction,
     splinter haemorrhages, or biopsy or angiogram proof."""
-    arthritis: bool | None = None
+    arthritis: Flag | None = None
     """Arthritis (4): ≥ 2 joints with pain and signs of inflammation (D16)."""
-    myositis: bool | None = None
+    myositis: Flag | None = None
     """Myositis (4): proximal muscle aching or weakness with raised CPK or aldolase, EMG changes
     or biopsy."""
-    urinary_casts: bool | None = None
+    urinary_casts: Flag | None = None
     """Urinary casts (4): heme-granular or red blood cell casts."""
-    haematuria: bool | None = None
+    haematuria: Flag | None = None
     """Haematuria (4): > 5 red blood cells per high-power field."""
-    haematuria_other_cause: bool | None = False
+    haematuria_other_cause: Flag | None = False
     """The haematuria is due to a stone, infection or another cause (then not scored)."""
-    proteinuria: bool | None = None
+    proteinuria: Flag | None = None
     """Proteinuria (4): > 0.5 g/24 h, new or persistent."""
-    pyuria: bool | None = None
+    pyuria: Flag | None = None
     """Pyuria (4): > 5 white blood cells per high-power field."""
-    pyuria_other_cause: bool | None = False
+    pyuria_other_cause: Flag | None = False
     """The pyuria is due to infection (then not scored)."""
-    rash: bool | None = None
+    rash: Flag | None = None
     """Rash (2): inflammatory-type rash, new or persistent."""
-    alopecia: bool | None = None
+    alopecia: Flag | None = None
     """Alopecia (2): abnormal, patchy or diffuse hair loss, new or persistent."""
-    mucosal_ulcers: bool | None = None
+    mucosal_ulcers: Flag | None = None
     """Mucosal ulcers (2): oral or nasal ulcerations, new or persistent."""
-    pleurisy: bool | None = None
+    pleurisy: Flag | None = None
     """Pleurisy (2): pleuritic chest pain with rub or effusion, or pleural thickening."""
-    pericarditis: bool | None = None
+    pericarditis: Flag | None = None
     """Pericarditis (2): pericardial pain with rub, effusion, or ECG or echo confirmation."""
-    low_complement: bool | None = None
+    low_complement: Flag | None = None
     """Low complement (2): CH50, C3 or C4 below the testing lab's lower limit (serology)."""
-    increased_dna_binding: bool | None = None
+    increased_dna_binding: Flag | None = None
     """Increased DNA binding (2): above the testing lab's normal range (serology)."""
-    fever: bool | None = None
+    fever: Flag | None = None
     """Fever (1): > 38.0 °C."""
-    fever_other_cause: bool | None = False
+    fever_other_cause: Flag | None = False
     """The fever is due to infection (then not scored)."""
-    thrombocytopenia: bool | None = None
+    thrombocytopenia: Flag | None = None
     """Thrombocytopenia (1): platelets < 100 x10^9/L."""
-    thrombocytopenia_other_cause: bool | None = False
+    thrombocytopenia_other_cause: Flag | None = False
     """The thrombocytopenia is drug-induced (then not scored)."""
-    leukopenia: bool | None = None
+    leukopenia: Flag | None = None
     """Leukopenia (1): white blood cells < 3.0 x10^9/L."""
-    leukopenia_other_cause: bool | None = False
+    leukopenia_other_cause: Flag | None = False
     """The leukopenia is drug-induced (then not scored)."""
 
     @field_validator(

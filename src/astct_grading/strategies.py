@@ -1,8 +1,9 @@
 """Hypothesis strategies for every input model, to property-test code built on astct-grading.
 
-Installed with the ``strategies`` extra (``pip install 'astct-grading[strategies]'``); importing
-this module without Hypothesis raises an :class:`ImportError` that says so, and
-``import astct_grading`` never imports it.
+It needs Hypothesis, the ``strategies`` extra (``python3 -m pip install '.[strategies]'`` in a
+checkout of the repository, or ``python3 -m pip install 'hypothesis>=6.100'`` beside an installed
+package); importing this module without Hypothesis raises an :class:`ImportError` that says so,
+and ``import astct_grading`` never imports it.
 
 The strategies draw clinically coherent records: a flow only with a device that takes one, the
 encephalopathy instrument that fits the patient's age (decisions.md D7), a course whose timestamps
@@ -34,7 +35,8 @@ try:
 except ImportError as error:  # pragma: no cover - exercised by a test that hides Hypothesis
     raise ImportError(
         "astct_grading.strategies needs Hypothesis; install it with: "
-        "pip install 'astct-grading[strategies]'"
+        "python3 -m pip install 'hypothesis>=6.100' (or, in a checkout of astct-grading: "
+        "python3 -m pip install '.[strategies]')"
     ) from error
 
 import json
@@ -1453,6 +1455,7 @@ _ICANS_CORRUPTIONS: tuple[Corruption, ...] = (
         _set("ice", {"total": 0}),
         _set("consciousness", "unarousable"),
         _set("consciousness_other_cause", True),
+        _set("encephalopathy_other_cause", False),
         _set("global_aphasia", False),
     ),
     _all(_set("seizure", False), _set("seizure_duration_min", 3)),
