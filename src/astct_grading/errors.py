@@ -45,6 +45,8 @@ ERROR_TYPES: dict[str, str] = {
     "after_death": "an assessment, treatment or visit is dated after the recorded death",
     "visit_date_required": "a SLEDAI-2K visit in a course has no visit_date",
     "duplicate_label": "two SLEDAI-2K visits in a course share a label",
+    "unknown_time_zone": "a course's time_zone is not an IANA time-zone name",
+    "time_zone_database_missing": "no time-zone database to look a course's time_zone up in",
 }
 
 
