@@ -528,6 +528,7 @@ def test_result_serialises_to_json() -> None:
     assert document["crs_episodes"][0]["onset_at"] == "2024-03-04T20:00:00+00:00"
     assert document["death"]["at"] == "2024-03-08T04:00:00+00:00"
     assert document["summary"]["crs"]["max_grade"] == 2
+    assert document["time_zone"] is None  # days at the infusion's own offset
 
 
 # --- ICANS episodes (D20) --------------------------------------------------------------------
@@ -707,3 +708,70 @@ def test_per_assessment_options_pass_through() -> None:
     assert grades(data) == [(2, 2, False)]
     unknown_flow = CourseOptions(crs=CrsOptions(unlabelled_cannula_without_flow="unknown"))
     assert grades(data, options=unknown_flow) == [(2, 3, False)]
+
+
+# --- Strict booleans (D15) -------------------------------------------------------------------
+
+#: Every boolean input of the course's own models, as a path into a course.
+COURSE_FLAGS = [
+    ("death", "due_to_crs"),
+    ("death", "due_to_icans"),
+    *(("sledai_visits", 0, name) for name in STEADY if name not in ("new_bilag_a", "new_bilag_b")),
+]
+
+
+def _with_flag(path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    data = course(
+        [crs(20, FEVER)], death={"at": at(400)}, sledai_visits=[sledai("b", "2024-03-01")]
+    )
+    target: Any = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize("path", COURSE_FLAGS)
+@pytest.mark.parametrize("value", [True, False, None])
+def test_course_flags_take_true_false_or_null(path: tuple[str | int, ...], value: Any) -> None:
+    data = _with_flag(path, value)
+    assert grade_course(data).patient_id == "P"
+    document = json.loads(Course.model_validate(data).model_dump_json())
+    again = Course.model_validate_json(json.dumps(document))
+    target: Any = again
+    for key in path:
+        target = target[key] if isinstance(key, int) else getattr(target, key)
+    assert target is value
+
+
+@pytest.mark.parametrize("path", COURSE_FLAGS)
+@pytest.mark.parametrize("value", ["yes", "no", "true", "false", "True", "1", "0", 1, 0, 1.0, "y"])
+def test_course_flags_reject_anything_else(path: tuple[str | int, ...], value: Any) -> None:
+    # Nothing is read as a boolean but true/false (D15): not in Python, not in JSON.
+    data = _with_flag(path, value)
+    assert _error_types(data) == [("bool_type", path)]
+    with pytest.raises(ValidationError) as caught:
+        Course.model_validate_json(json.dumps(data, default=str))
+    assert [(e["type"], e["loc"]) for e in caught.value.errors()] == [("bool_type", path)]
+
+
+def test_the_flag_table_covers_every_boolean_input_of_a_course() -> None:
+    from astct_grading import course as module
+
+    models = {"death": module.Death, "sledai_visits": module.SledaiVisitRecord}
+    inputs = (
+        module.Course,
+        module.Death,
+        module.SledaiVisitRecord,
+        module.Treatment,
+        module.TimedCrsAssessment,
+        module.TimedIcansAssessment,
+    )
+    booleans = {
+        (model.__name__, name)
+        for model in inputs
+        for name, info in model.model_fields.items()
+        if "bool" in str(info.annotation)
+    }
+    # The rejection tables above then hold every one of them to true/false/null.
+    assert booleans == {(models[str(path[0])].__name__, str(path[-1])) for path in COURSE_FLAGS}

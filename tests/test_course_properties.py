@@ -219,9 +219,15 @@ def test_the_zone_times_are_written_in_changes_nothing(
     ]
 
 
-@given(raw=courses())
-def test_course_json_round_trip(raw: dict[str, Any]) -> None:
-    course = Course.model_validate(raw)
+@given(
+    raw=courses(),
+    time_zone=st.sampled_from([None, "America/New_York", "Europe/Berlin", "Etc/GMT-9"]),
+)
+def test_course_json_round_trip(raw: dict[str, Any], time_zone: str | None) -> None:
+    course = Course.model_validate({**raw, "time_zone": time_zone})
     again = Course.model_validate_json(course.model_dump_json())
     assert again == course
-    assert grade_course(again).to_dict() == grade_course(course).to_dict()
+    assert again.time_zone == time_zone
+    result = grade_course(again).to_dict()
+    assert result == grade_course(course).to_dict()
+    assert result["time_zone"] == time_zone

@@ -11,8 +11,10 @@ Conventions (docs/course.md):
 * Assessments of one scale are listed in non-decreasing time; an out-of-order list is rejected
   rather than sorted, so each result's ``index`` is the input's position and a mistyped date is
   caught instead of silently moved.
-* Day 0 is the calendar date of the infusion in the infusion's own time zone; a time is converted
-  to that zone before its date is taken.
+* Days follow one local calendar: the course's IANA ``time_zone`` when it names one (daylight
+  saving included), else the infusion's own time zone, which for JSON input is a fixed UTC offset.
+  Day 0 is the infusion's date on that calendar; a time is converted to it before its date is
+  taken.
 * Unknown stays unknown (D13): when it cannot be told whether a CRS episode was established, the
   waiver is unknown and the grades it touches are ranges.
 """
@@ -21,16 +23,18 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from enum import Enum
-from typing import Any
+from typing import Any, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AwareDatetime, Field, TypeAdapter, model_validator
+from pydantic import AwareDatetime, Field, TypeAdapter, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from astct_grading._validation import InputModel
+from astct_grading._validation import Flag, InputModel
 from astct_grading.criteria.astct2019 import WAIVER_THERAPIES
 from astct_grading.crs import CrsAssessment, CrsOptions, grade_crs
 from astct_grading.errors import AstctGradingError
@@ -187,9 +191,9 @@ class Death(InputModel):
 
     at: AwareDatetime
     """When the patient died (time zone required)."""
-    due_to_crs: bool | None = False
+    due_to_crs: Flag | None = False
     """CRS was the principal cause (grade 5 CRS, D6). None: not known."""
-    due_to_icans: bool | None = False
+    due_to_icans: Flag | None = False
     """ICANS was the principal cause (grade 5 ICANS, D6). None: not known."""
     cause: str | None = Field(default=None, min_length=1, max_length=200)
     """The recorded cause, for the record."""
@@ -203,6 +207,56 @@ def _utc(at: datetime) -> datetime:
     this module goes through UTC instead.
     """
     return at.astimezone(timezone.utc)
+
+
+# IANA names are ASCII path segments ("America/New_York", "Etc/GMT+5", "UTC"); checking the shape
+# first keeps absolute paths, "..", spaces and other file names away from the zoneinfo loader.
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*")
+# Files of a tz database that are not IANA zones: "localtime" and "posixrules" are this machine's
+# own settings, so a course naming them would grade differently from machine to machine; the
+# "posix/" and "right/" trees are compiled variants (the latter counts leap seconds).
+_NOT_ZONES = frozenset({"localtime", "posixrules"})
+_NOT_ZONE_TREES = ("posix/", "right/")
+
+
+def _tz_database_found() -> bool:
+    try:
+        ZoneInfo("UTC")
+    except ZoneInfoNotFoundError:
+        return False
+    return True
+
+
+def _time_zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``, from the system's tz database or the ``tzdata`` package.
+
+    Raises ``unknown_time_zone`` when ``name`` is not a zone of the database, and
+    ``time_zone_database_missing`` when this system has no database at all (zoneinfo then reads
+    the ``tzdata`` package, if installed).
+    """
+    if (
+        _ZONE_NAME.fullmatch(name)
+        and name not in _NOT_ZONES
+        and not name.startswith(_NOT_ZONE_TREES)
+    ):
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass  # told apart below: an unknown name, or no database to look it up in
+    if not _tz_database_found():
+        raise PydanticCustomError(
+            "time_zone_database_missing",
+            "no time-zone database was found on this system, so {shown} cannot be looked up: "
+            "install the tzdata package (python3 -m pip install tzdata), which Python's zoneinfo "
+            "reads when the system has none",
+            {"name": name, "shown": repr(name)},
+        )
+    raise PydanticCustomError(
+        "unknown_time_zone",
+        "{shown} is not a known IANA time-zone name: give one such as 'America/New_York' or "
+        "'Europe/Berlin' (case matters); a UTC offset such as -05:00 belongs in the timestamps",
+        {"name": name, "shown": repr(name)},
+    )
 
 
 class SledaiVisitRecord(InputModel):
@@ -232,16 +286,16 @@ class SledaiVisitRecord(InputModel):
     """BILAG domains newly scored A since baseline (SRI-4)."""
     new_bilag_b: BilagCount | None = None
     """BILAG domains newly scored B since baseline (SRI-4)."""
-    stable_maintenance: bool | None = None
+    stable_maintenance: Flag | None = None
     """Antimalarials, immunosuppressives and biologics, if any, at stable maintenance doses
     (DORIS)."""
-    standard_maintenance: bool | None = None
+    standard_maintenance: Flag | None = None
     """Standard maintenance doses only, no investigational drug (LLDAS)."""
-    haemolytic_anaemia: bool | None = None
+    haemolytic_anaemia: Flag | None = None
     """Haemolytic anaemia present (LLDAS)."""
-    gastrointestinal_activity: bool | None = None
+    gastrointestinal_activity: Flag | None = None
     """Gastrointestinal lupus activity present (LLDAS)."""
-    new_activity: bool | None = None
+    new_activity: Flag | None = None
     """New lupus activity since the previous assessment (LLDAS)."""
 
     @model_validator(mode="after")
@@ -297,6 +351,20 @@ class Course(InputModel):
     """SLEDAI-2K visits in date order, each with a distinct label; the first is the baseline."""
     death: Death | None = None
     """The patient's death, if they died."""
+    time_zone: str | None = Field(default=None, examples=["America/New_York", "Europe/Berlin"])
+    """The site's IANA time-zone name, e.g. ``America/New_York`` (optional). Day numbers (day 0 =
+    the infusion's date) and every other date of the course are read on this zone's local
+    calendar, daylight-saving changes included. Without it they are read at the infusion's own UTC
+    offset, which a daylight-saving change after the infusion does not follow: a time within an
+    hour of local midnight can then fall on the neighbouring day (00:30 just after a spring-forward
+    change falls on the day before; docs/course.md)."""
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            _time_zone(value)
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Course:
@@ -322,7 +390,8 @@ class Course(InputModel):
                             "{name}[{position}] is dated after the patient's death",
                             {"name": name, "position": position},
                         )
-            died_on = self.death.at.date()
+            # The death's date on the course's calendar, like every other date of the course.
+            died_on = self.death.at.astimezone(_calendar(self)).date()
             for position, record in enumerate(self.sledai_visits):
                 if record.visit.visit_date is not None and record.visit.visit_date > died_on:
                     raise PydanticCustomError(
@@ -334,6 +403,13 @@ class Course(InputModel):
 
 
 _COURSE_ADAPTER: TypeAdapter[Course] = TypeAdapter(Course)
+
+
+def _calendar(course: Course) -> tzinfo:
+    """The zone whose local dates are the course's days: its ``time_zone``, else the infusion's."""
+    if course.time_zone is not None:
+        return _time_zone(course.time_zone)
+    return cast(tzinfo, course.infusion_at.tzinfo)  # an AwareDatetime's is never None
 
 
 # --- Options ---------------------------------------------------------------------------------
@@ -379,7 +455,7 @@ class TimedGrade:
         index: the assessment's position in the course's list for that scale.
         at: when it was made.
         hours: hours from infusion (negative before it).
-        day: the day from infusion (day 0 = the infusion's calendar date in its time zone).
+        day: the day from infusion (day 0 = the infusion's date on the course's calendar).
         result: the grade (or range) of this assessment.
         waiver: CRS only: the post-treatment fever waiver derived from the history (D1); None
             when it cannot be told. Always None for ICANS, where it does not apply.
@@ -563,13 +639,33 @@ def _hours(at: datetime, origin: datetime) -> float:
     return (_utc(at) - _utc(origin)).total_seconds() / 3600
 
 
-def _day(at: datetime, infusion: datetime) -> int:
-    """Day from infusion: day 0 is the infusion's calendar date in its own time zone (D20).
+@dataclass(frozen=True, slots=True)
+class _Clock:
+    """Hours and days from the infusion, days on the course's local calendar (D20).
 
-    The time is converted to the infusion's zone before its date is taken, so 23:30 in the
-    infusion's zone stays on its calendar day whichever zone the assessment was recorded in.
+    The calendar is the course's IANA ``time_zone`` when given, else the infusion's own tzinfo
+    (for JSON input a fixed UTC offset, blind to daylight saving). A time is converted to that
+    calendar before its date is taken, so 23:30 local stays on its day whichever zone the
+    assessment was written in.
     """
-    return (at.astimezone(infusion.tzinfo).date() - infusion.date()).days
+
+    infusion: datetime
+    zone: tzinfo
+    day0: date  # the infusion's date on the calendar
+
+    @classmethod
+    def of(cls, course: Course) -> _Clock:
+        zone = _calendar(course)
+        return cls(course.infusion_at, zone, course.infusion_at.astimezone(zone).date())
+
+    def hours(self, at: datetime) -> float:
+        return _hours(at, self.infusion)
+
+    def day(self, at: datetime) -> int:
+        return self.days_to(at.astimezone(self.zone).date())
+
+    def days_to(self, on: date) -> int:
+        return (on - self.day0).days
 
 
 def _stamp(at: datetime) -> str:
@@ -682,7 +778,7 @@ def _waiver_detail(
 
 
 def _grade_crs_items(
-    course: Course, therapies: Sequence[Treatment], options: CourseOptions
+    course: Course, clock: _Clock, therapies: Sequence[Treatment], options: CourseOptions
 ) -> tuple[TimedGrade, ...]:
     items = course.crs_assessments
     cache: dict[tuple[int, bool | None], GradeResult] = {}
@@ -709,8 +805,8 @@ def _grade_crs_items(
                 scale="CRS",
                 index=position,
                 at=item.at,
-                hours=_hours(item.at, course.infusion_at),
-                day=_day(item.at, course.infusion_at),
+                hours=clock.hours(item.at),
+                day=clock.day(item.at),
                 result=grade_at(position, waiver),
                 waiver=waiver,
                 waiver_detail=_waiver_detail(low, high, item.at, therapies, first_onset),
@@ -804,7 +900,7 @@ def _episode(
     scale: str,
     number: int,
     window: _Window,
-    infusion: datetime,
+    clock: _Clock,
     therapies: Sequence[Treatment],
 ) -> Episode:
     last = max(i for i, e in enumerate(window.events) if e.high >= 1)
@@ -857,18 +953,18 @@ def _episode(
         number=number,
         established=established,
         onset_at=onset.at,
-        onset_hours=_hours(onset.at, infusion),
-        onset_day=_day(onset.at, infusion),
+        onset_hours=clock.hours(onset.at),
+        onset_day=clock.day(onset.at),
         earliest_possible_onset_at=earliest,
         max_grade=low if low == high else None,
         max_grade_min=low,
         max_grade_max=high,
         max_grade_at=reached,
-        max_grade_day=_day(reached, infusion) if reached is not None else None,
+        max_grade_day=clock.day(reached) if reached is not None else None,
         could_be_higher=high > low,
         resolved_at=resolved,
         resolution_confirmed=window.confirmed,
-        resolution_day=_day(resolved, infusion) if resolved is not None else None,
+        resolution_day=clock.day(resolved) if resolved is not None else None,
         duration_hours=duration,
         duration_days=duration / 24 if duration is not None else None,
         ended_by_death=window.death,
@@ -883,13 +979,13 @@ def _episodes(
     scale: str,
     events: Sequence[_Event],
     death: _Event | None,
-    infusion: datetime,
+    clock: _Clock,
     therapies: Sequence[Treatment],
     options: CourseOptions,
 ) -> tuple[Episode, ...]:
     windows = _windows(events, death, timedelta(hours=options.resolution_hours))
     return tuple(
-        _episode(scale, number, window, infusion, therapies)
+        _episode(scale, number, window, clock, therapies)
         for number, window in enumerate(windows, start=1)
     )
 
@@ -974,14 +1070,14 @@ def _summary(
 def _point(
     record: SledaiVisitRecord,
     base: SledaiVisitRecord | None,
-    infusion: datetime,
+    clock: _Clock,
     options: Sledai2kOptions,
 ) -> SledaiPoint:
     visit_date = record.visit.visit_date
     if visit_date is None:  # pragma: no cover - a course requires it (visit_date_required)
         raise AstctGradingError("input_type", "a SLEDAI-2K visit in a course needs a date")
     score = score_sledai2k(record.visit, options=options)
-    day = (visit_date - infusion.date()).days
+    day = clock.days_to(visit_date)
     if base is None:
         return SledaiPoint(record.label, visit_date, day, score, None, None, None, None)
     change = change_from_baseline(
@@ -1022,11 +1118,11 @@ def _point(
     return SledaiPoint(record.label, visit_date, day, score, change, sri4, doris, lldas)
 
 
-def _trajectory(course: Course, options: Sledai2kOptions) -> tuple[SledaiPoint, ...]:
+def _trajectory(course: Course, clock: _Clock, options: Sledai2kOptions) -> tuple[SledaiPoint, ...]:
     """Score every visit; change and responses at each follow-up against the first (D19)."""
     visits = course.sledai_visits
     return tuple(
-        _point(record, visits[0] if position else None, course.infusion_at, options)
+        _point(record, visits[0] if position else None, clock, options)
         for position, record in enumerate(visits)
     )
 
@@ -1058,7 +1154,9 @@ class CourseResult:
     Attributes:
         patient_id: the patient's identifier.
         product: the product or target label, if given.
-        infusion_at: the infusion time (day 0 is its calendar date in its time zone).
+        infusion_at: the infusion time (day 0 is its date on the course's local calendar).
+        time_zone: the course's IANA time zone whose calendar gave the days, or None when the
+            days were read at the infusion's own UTC offset.
         resolution_hours: the resolution period the episodes were built with (D20).
         crs: each CRS assessment graded, in input order, with the derived waiver (D1).
         crs_episodes: the CRS episodes (D20), established and possible.
@@ -1072,6 +1170,7 @@ class CourseResult:
     patient_id: str
     product: str | None
     infusion_at: datetime
+    time_zone: str | None
     resolution_hours: float
     crs: tuple[TimedGrade, ...]
     crs_episodes: tuple[Episode, ...]
@@ -1146,28 +1245,28 @@ def grade_course(
         (1, 2, True)
     """
     course = _coerce(course)
-    infusion = course.infusion_at
+    clock = _Clock.of(course)
     therapies = sorted(
         (t for t in course.treatments if t.therapy in WAIVING_THERAPIES), key=lambda t: _utc(t.at)
     )
-    crs = _grade_crs_items(course, therapies, options)
+    crs = _grade_crs_items(course, clock, therapies, options)
     crs_events = _crs_events(crs)
     crs_death = _death_event(course.death, lambda d: d.due_to_crs)
-    crs_episodes = _episodes("CRS", crs_events, crs_death, infusion, therapies, options)
+    crs_episodes = _episodes("CRS", crs_events, crs_death, clock, therapies, options)
     icans = tuple(
         TimedGrade(
             scale="ICANS",
             index=position,
             at=item.at,
-            hours=_hours(item.at, infusion),
-            day=_day(item.at, infusion),
+            hours=clock.hours(item.at),
+            day=clock.day(item.at),
             result=grade_icans(item.assessment, options=options.icans),
         )
         for position, item in enumerate(course.icans_assessments)
     )
     icans_events = _icans_events(icans)
     icans_death = _death_event(course.death, lambda d: d.due_to_icans)
-    icans_episodes = _episodes("ICANS", icans_events, icans_death, infusion, therapies, options)
+    icans_episodes = _episodes("ICANS", icans_events, icans_death, clock, therapies, options)
     given = sorted(course.treatments, key=lambda t: _utc(t.at))
     summary = PatientSummary(
         patient_id=course.patient_id,
@@ -1176,18 +1275,19 @@ def grade_course(
         icans=_summary("ICANS", bool(icans), icans_events, icans_death, icans_episodes),
         treatments=_unique(t.therapy.value for t in given),
         died=course.death is not None,
-        death_day=_day(course.death.at, infusion) if course.death is not None else None,
+        death_day=clock.day(course.death.at) if course.death is not None else None,
     )
     return CourseResult(
         patient_id=course.patient_id,
         product=course.product,
-        infusion_at=infusion,
+        infusion_at=course.infusion_at,
+        time_zone=course.time_zone,
         resolution_hours=options.resolution_hours,
         crs=crs,
         crs_episodes=crs_episodes,
         icans=icans,
         icans_episodes=icans_episodes,
         summary=summary,
-        sledai=_trajectory(course, options.sledai),
+        sledai=_trajectory(course, clock, options.sledai),
         death=course.death,
     )
