@@ -33,6 +33,7 @@ from astct_grading._validation import (
     to_celsius,
 )
 from astct_grading.course import Course
+from astct_grading.criteria.icans_astct2019 import ICE_ITEMS
 from astct_grading.crs import OxygenSupport, Vasopressor
 from astct_grading.icans import CapdAssessment, IcansAssessment, IceAssessment
 from astct_grading.sle_response import DorisInput, LldasInput, Sri4Input
@@ -292,21 +293,7 @@ def test_keyword_arguments_reach_pydantic() -> None:
 SEDATED_ICE_ZERO: list[dict[str, Any]] = [
     {"total": 0},
     {"not_performed": "unarousable"},
-    dict.fromkeys(
-        (
-            "orientation_year",
-            "orientation_month",
-            "orientation_city",
-            "orientation_hospital",
-            "naming_object_1",
-            "naming_object_2",
-            "naming_object_3",
-            "follows_commands",
-            "writes_sentence",
-            "counts_back_by_ten",
-        ),
-        0,
-    ),
+    dict.fromkeys((item.name for item in ICE_ITEMS), 0),
 ]
 
 
