@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # Grading and scoring code must be fully covered (branch coverage).
 GRADING_CODE := */astct_grading/crs.py,*/astct_grading/icans.py,*/astct_grading/course.py,*/astct_grading/report.py,*/astct_grading/sledai.py,*/astct_grading/sle_response.py,*/astct_grading/_bounds.py,*/astct_grading/_validation.py,*/astct_grading/criteria/*
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks -o python_files='bench_*.py' --benchmark-enable --benchmark-only -p no:cacheprovider
+
+# Freeze the golden corpus again (tests/golden/): only on purpose, with the change in CHANGELOG.md.
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
 
 clean:
 	rm -rf $(VENV) .coverage .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks

@@ -77,7 +77,7 @@ def test_error_line_shape(run: Runner) -> None:
         (b'{"id": 1.5}\n', "validation", "id_type"),
         (b'{"id": {"a": 1}}\n', "validation", "id_type"),
         (b'{"id": [1]}\n', "validation", "id_type"),
-        (b'{"hypotension": "perhaps"}\n', "validation", "bool_parsing"),
+        (b'{"hypotension": "perhaps"}\n', "validation", "bool_type"),
         (b'{"temperature": {"value": 38, "unit": "C", "site": "oral"}}\n', "validation", "extra"),
     ],
 )

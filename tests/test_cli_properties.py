@@ -94,8 +94,10 @@ def test_json_lines_one_output_line_per_record_in_order(items: list[Item]) -> No
         (json.dumps(value, ensure_ascii=False) if kind == "valid" else value) + "\n"
         for kind, value in items
     )
+    # --format jsonl: without it, standard input whose first line is a CSV header of the scale
+    # (junk such as "hypotension" is one) is refused as a whole (see the property below).
     with std_streams(stdin.encode("utf-8")) as out:
-        code = main(["crs"])
+        code = main(["crs", "-", "--format", "jsonl"])
     lines = output_lines(out.getvalue())
     assert len(lines) == len(items)
     assert [line["line"] for line in lines] == list(range(1, len(items) + 1))
@@ -106,6 +108,30 @@ def test_json_lines_one_output_line_per_record_in_order(items: list[Item]) -> No
         elif value.startswith("{") and any(key in value for key in ('"colour"', '"temp"')):
             assert line["error"]["type"] == "validation"
             assert {e["type"] for e in line["error"]["errors"]} == {"extra_forbidden"}
+    assert code == (1 if any("error" in line for line in lines) else 0)
+
+
+@given(
+    valid_records(),
+    st.lists(
+        st.one_of(
+            valid_records().map(lambda r: json.dumps(r, ensure_ascii=False)),
+            junk_lines,
+        ),
+        max_size=10,
+    ),
+)
+def test_json_lines_from_stdin_without_format_starting_with_a_record(
+    first: dict[str, Any], rest: list[str]
+) -> None:
+    # Standard input is JSON Lines by default: once its first line is a JSON object, every line
+    # after it is a record, whatever it holds.
+    stdin = "".join(line + "\n" for line in [json.dumps(first, ensure_ascii=False), *rest])
+    with std_streams(stdin.encode("utf-8")) as out:
+        code = main(["crs"])
+    lines = output_lines(out.getvalue())
+    assert [line["line"] for line in lines] == list(range(1, len(rest) + 2))
+    assert lines[0]["result"] == expected(first)
     assert code == (1 if any("error" in line for line in lines) else 0)
 
 

@@ -261,9 +261,11 @@ def test_cli_jsonl_never_crashes(name: str) -> None:
             # Refused as a whole only as a JSON array over several lines (cli.md), before any
             # output, with one message naming the cause; otherwise every line gets its line.
             first = next(line.strip() for line in lines if line.strip())
-            assert first.startswith(b"[") and not first.endswith(b"]"), (lines, err)
+            assert first.startswith(b"["), (lines, err)
+            assert not first.endswith(b"]"), (lines, err)
             assert out == b""
-            assert err.count("\n") == 1 and "JSON array" in err, err
+            assert err.count("\n") == 1, err
+            assert "JSON array" in err
         check_output(code, out, err, len(lines))
 
     check()

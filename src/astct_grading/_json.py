@@ -122,4 +122,3 @@ def duplicate_key_error(title: str, loc: Loc, key: str, data: bytes | str) -> Va
         "input": data,
     }
     return ValidationError.from_exception_data(title, [detail])
-

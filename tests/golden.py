@@ -1,0 +1,229 @@
+"""Write the golden corpus: generated inputs with the full JSON result of each (tests/golden/).
+
+The corpus freezes what the library answers, record by record, so that a rebuild of the inside
+can prove its results unchanged (a golden test compares every line). Each scale gets
+distinct valid records at every completeness level and invalid ones
+(``strategies.records(valid=False)``), drawn with fixed seeds; a share is graded under the
+non-default options of the decisions, so the named alternatives are frozen too.
+
+A line of a corpus file is one JSON object:
+
+* ``input``: the record, as JSON carries it;
+* ``options``: the options it was graded with (omitted for the defaults);
+* ``result``: the result's ``to_json()`` document, or ``errors``: the validation errors
+  (``type``, ``loc``, ``msg``), or ``misuse``: a library error's type and message.
+
+Run it only to freeze a new corpus on purpose (``make golden``, i.e. ``python -m tests.golden``);
+a change to the corpus is a change of results, listed in CHANGELOG.md under "Grading changes".
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
+
+from astct_grading.course import Course, CourseOptions, grade_course
+from astct_grading.crs import CrsAssessment, CrsOptions, grade_crs
+from astct_grading.icans import (
+    CapdAssessment,
+    IcansAssessment,
+    IcansOptions,
+    IceAssessment,
+    grade_icans,
+    score_capd,
+    score_ice,
+)
+from astct_grading.sle_response import (
+    DorisInput,
+    LldasInput,
+    SledaiChangeInput,
+    Sri4Input,
+    assess_doris_remission,
+    assess_lldas,
+    assess_sri4,
+    change_from_baseline,
+)
+from astct_grading.sledai import Sledai2kOptions, SledaiVisit, score_sledai2k
+from astct_grading.strategies import Completeness, records
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+#: The scales whose corpus holds at least 20,000 distinct records.
+MIN_DISTINCT = {"crs": 20_000, "icans": 20_000, "sledai": 20_000}
+
+_SLEDAI_OPTIONS = {"more_than_two": Sledai2kOptions(arthritis_threshold="more_than_two")}
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """One corpus file: a model, its grading function, sizes and the named option sets."""
+
+    name: str
+    model: type[BaseModel]
+    grade: Callable[..., Any]
+    per_level: int
+    invalid: int
+    options: Mapping[str, Any]
+
+
+CORPORA: tuple[Corpus, ...] = (
+    Corpus(
+        "crs",
+        CrsAssessment,
+        grade_crs,
+        5500,
+        3500,
+        {"cannula_unknown": CrsOptions(unlabelled_cannula_without_flow="unknown")},
+    ),
+    Corpus(
+        "icans",
+        IcansAssessment,
+        grade_icans,
+        5500,
+        3500,
+        {"ice_from_age_8": IcansOptions(ice_min_age_years=8.0)},
+    ),
+    Corpus("sledai", SledaiVisit, score_sledai2k, 5500, 3500, _SLEDAI_OPTIONS),
+    Corpus("ice", IceAssessment, score_ice, 700, 300, {}),
+    Corpus("capd", CapdAssessment, score_capd, 700, 300, {}),
+    Corpus("sledai_change", SledaiChangeInput, change_from_baseline, 700, 300, _SLEDAI_OPTIONS),
+    Corpus("sri4", Sri4Input, assess_sri4, 700, 300, _SLEDAI_OPTIONS),
+    Corpus("doris", DorisInput, assess_doris_remission, 700, 300, _SLEDAI_OPTIONS),
+    Corpus("lldas", LldasInput, assess_lldas, 700, 300, _SLEDAI_OPTIONS),
+    Corpus(
+        "course",
+        Course,
+        grade_course,
+        400,
+        200,
+        {"resolution_48h": CourseOptions(resolution_hours=48.0)},
+    ),
+)
+
+
+def draw(strategy: st.SearchStrategy[Any], count: int, fixed_seed: int) -> list[Any]:
+    """``count`` examples of ``strategy``, drawn reproducibly (one Hypothesis version)."""
+    drawn: list[Any] = []
+
+    @seed(fixed_seed)
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def collect(example: Any) -> None:
+        drawn.append(example)
+
+    collect()
+    return drawn
+
+
+def outcome(corpus: Corpus, record: Any, option_name: str | None) -> dict[str, Any]:
+    """The corpus line of one record: its result, its validation errors or its misuse error."""
+    line: dict[str, Any] = {"input": record}
+    if option_name is not None:
+        line["options"] = option_name
+    kwargs = {} if option_name is None else {"options": corpus.options[option_name]}
+    try:
+        result = corpus.grade(corpus.model.model_validate(record), **kwargs)
+    except ValidationError as error:
+        line["errors"] = [
+            {"type": item["type"], "loc": list(item["loc"]), "msg": item["msg"]}
+            for item in error.errors(include_url=False, include_input=False)
+        ]
+    except ValueError as error:
+        line["misuse"] = {"type": getattr(error, "type", type(error).__name__), "msg": str(error)}
+    else:
+        line["result"] = json.loads(result.to_json())
+    return line
+
+
+def distinct(
+    strategy: st.SearchStrategy[Any], count: int, first_seed: int, seen: set[str]
+) -> list[Any]:
+    """``count`` examples not in ``seen`` (as JSON), drawn in batches with seeds from
+    ``first_seed``; ``seen`` gains them."""
+    kept: dict[str, Any] = {}
+    batch_seed = first_seed
+    while len(kept) < count:
+        for example in draw(strategy, count, batch_seed):
+            key = json.dumps(example, sort_keys=True)
+            if key not in seen:
+                kept.setdefault(key, example)
+        batch_seed += 1000
+    chosen = list(kept.items())[:count]
+    seen.update(key for key, _ in chosen)
+    return [example for _, example in chosen]
+
+
+def lines(corpus: Corpus) -> list[dict[str, Any]]:
+    """Every line of a corpus, in a fixed order: every input distinct."""
+    drawn: list[Any] = []
+    seen: set[str] = set()
+    levels: tuple[Completeness, ...] = ("complete", "partial", "any")
+    for offset, level in enumerate(levels):
+        strategy = records(corpus.model, completeness=level)
+        drawn += distinct(strategy, corpus.per_level, 2019 + offset, seen)
+    drawn += distinct(records(corpus.model, valid=False), corpus.invalid, 2025, seen)
+    names = sorted(corpus.options)
+    out = []
+    for number, record in enumerate(drawn):
+        # Every fifth record is graded again under each named option set.
+        out.append(outcome(corpus, record, None))
+        if number % 5 == 0:
+            out.extend(outcome(corpus, record, name) for name in names)
+    return out
+
+
+def path(corpus: Corpus, folder: Path = GOLDEN) -> Path:
+    """The corpus file of ``corpus``."""
+    return folder / f"{corpus.name}.jsonl.gz"
+
+
+def read(corpus: Corpus, folder: Path = GOLDEN) -> list[dict[str, Any]]:
+    """The lines of a corpus file."""
+    with gzip.open(path(corpus, folder), "rt", encoding="utf-8") as stream:
+        return [json.loads(line) for line in stream]
+
+
+def write(corpus: Corpus, target: Path) -> int:
+    """Write one corpus file (gzip, mtime 0 so the bytes depend on the content only)."""
+    rows = lines(corpus)
+    text = "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows)
+    with (
+        open(path(corpus, target), "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as stream,
+    ):
+        stream.write(text.encode())
+    return len(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write every corpus file (or the named ones) into tests/golden/."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="corpus names (default: all)")
+    args = parser.parse_args(argv)
+    GOLDEN.mkdir(parents=True, exist_ok=True)
+    for corpus in CORPORA:
+        if args.names and corpus.name not in args.names:
+            continue
+        count = write(corpus, GOLDEN)
+        print(f"{corpus.name}: {count} lines", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
