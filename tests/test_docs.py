@@ -51,3 +51,12 @@ def test_result_decision_ids_are_documented() -> None:
     page = (DOCS / "decisions.md").read_text(encoding="utf-8")
     for decision in result.decisions:
         assert f"### {decision} " in page
+
+
+def test_no_install_command_names_the_package_on_an_index() -> None:
+    # The package is installed from a checkout (it is not on a package index), so a command like
+    # ``pip install astct-grading`` or ``pip install 'astct-grading[strategies]'`` cannot work.
+    pattern = re.compile(r"pip install\s+['\"]?astct-grading")
+    places = [ROOT / "README.md", *DOCS.glob("*.md"), *(ROOT / "src").rglob("*.py")]
+    offending = [str(p.relative_to(ROOT)) for p in places if pattern.search(p.read_text("utf-8"))]
+    assert not offending
