@@ -22,17 +22,8 @@ from pydantic import ValidationError
 
 from astct_grading.course import Course, CourseResult, grade_course
 from astct_grading.strategies import courses
+from tests.test_course import AFEBRILE, FEVER
 
-FEVER = {
-    "temperature": {"value": 38.6, "unit": "C"},
-    "hypotension": False,
-    "oxygen": {"device": "room_air"},
-}
-AFEBRILE = {
-    "temperature": {"value": 37.0, "unit": "C"},
-    "hypotension": False,
-    "oxygen": {"device": "room_air"},
-}
 ICANS_GRADE_2 = {
     "age_years": 45,
     "ice": {"total": 6},
