@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Grading and scoring code must be fully covered (branch coverage).
-GRADING_CODE := */astct_grading/crs.py,*/astct_grading/icans.py,*/astct_grading/course.py,*/astct_grading/report.py,*/astct_grading/sledai.py,*/astct_grading/sle_response.py,*/astct_grading/_bounds.py,*/astct_grading/_validation.py,*/astct_grading/criteria/*
+GRADING_CODE := */astct_grading/core/*,*/astct_grading/criteria/*,*/astct_grading/crs/*,*/astct_grading/icans/*,*/astct_grading/sle/*,*/astct_grading/course/*,*/astct_grading/report/*
 
 .PHONY: demo test lint typecheck unit bench golden clean
 
@@ -18,14 +18,14 @@ demo: $(STAMP)
 	$(BIN)/python -m astct_grading demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check astct_grading tests benchmarks scripts
+	$(BIN)/ruff format --check astct_grading tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest --cov --cov-report=term-missing --doctest-modules --doctest-glob='*.md' src tests README.md docs
+	$(BIN)/python -m pytest --cov --cov-report=term-missing --doctest-modules --doctest-glob='*.md' astct_grading tests README.md docs
 	$(BIN)/coverage report --include='$(GRADING_CODE)' --fail-under=100
 
 test: lint typecheck unit

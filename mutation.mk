@@ -7,7 +7,7 @@
 #
 # Each group mutates one module and runs only the fast tests of that module (mutmut then picks,
 # for each mutant, the tests that reach the mutated function). A group runs in its own scratch
-# copy of src/ and tests/ under $(MUTATION_DIR) with a generated setup.cfg, so the work tree is
+# copy of astct_grading/ and tests/ under $(MUTATION_DIR) with a generated setup.cfg, so the work tree is
 # never touched and the project's pyproject.toml needs no [tool.mutmut] table. Read a surviving
 # mutant with: cd $(MUTATION_DIR)/GROUP && ../../$(BIN)/mutmut show NAME
 
@@ -24,7 +24,7 @@ MUTATION_KILLS := tests/test_mutation_kills_snapshots.py::test_results_are_uncha
 # Per group: the module(s) mutated, then the test files that exercise them. The tests written to
 # kill survivors (tests/test_mutation_kills_snapshots.py, for every group, and
 # tests/test_mutation_kills_<group>*.py) are added automatically.
-MUTATE_crs := src/astct_grading/crs.py
+MUTATE_crs := astct_grading/crs/grading.py
 CORPORA_crs := crs
 CORPORA_bounds := crs icans
 CORPORA_icans := ice capd icans
@@ -32,17 +32,17 @@ CORPORA_sledai := sledai
 CORPORA_response := change sri4 doris lldas
 CORPORA_criteria := crs ice capd icans sledai sri4 doris lldas
 TESTS_crs := tests/test_crs.py tests/test_crs_properties.py tests/test_crs_fastpath.py
-MUTATE_bounds := src/astct_grading/_bounds.py
+MUTATE_bounds := astct_grading/core/bounds.py
 TESTS_bounds := tests/test_bounds_results.py tests/test_crs.py tests/test_crs_properties.py \
 	tests/test_crs_fastpath.py
-MUTATE_icans := src/astct_grading/icans.py
+MUTATE_icans := astct_grading/icans/grading.py
 TESTS_icans := tests/test_icans.py tests/test_icans_properties.py tests/test_icans_fastpath.py
-MUTATE_sledai := src/astct_grading/sledai.py
+MUTATE_sledai := astct_grading/sle/sledai.py
 TESTS_sledai := tests/test_sledai.py tests/test_sledai_properties.py
-MUTATE_response := src/astct_grading/sle_response.py
+MUTATE_response := astct_grading/sle/response.py
 TESTS_response := tests/test_sle_response.py tests/test_sle_response_properties.py \
 	tests/test_sle_response_pga.py
-MUTATE_criteria := src/astct_grading/criteria/*
+MUTATE_criteria := astct_grading/criteria/*
 TESTS_criteria := tests/test_crs.py tests/test_icans.py tests/test_sledai.py \
 	tests/test_sle_response.py
 
@@ -57,13 +57,13 @@ mutation: $(addprefix mutation-,$(MUTATION_GROUPS))
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) mutation-report \
 		MUTATION_GROUPS="$(MUTATION_GROUPS)"
 
-# One scratch copy per group: src/, tests/, docs/ (some tests read it), pyproject.toml and a
+# One scratch copy per group: astct_grading/, tests/, docs/ (some tests read it), pyproject.toml and a
 # generated setup.cfg.
 $(addprefix mutation-,$(MUTATION_ALL_GROUPS)): mutation-%: $(MUTATION_STAMP)
 	rm -rf $(MUTATION_DIR)/$*
 	mkdir -p $(MUTATION_DIR)/$*
-	cp -r src tests docs pyproject.toml README.md $(MUTATION_DIR)/$*/
-	printf '%s\n' '[mutmut]' 'source_paths = src' 'also_copy =' '    docs' '    README.md' \
+	cp -r astct_grading tests docs pyproject.toml README.md $(MUTATION_DIR)/$*/
+	printf '%s\n' '[mutmut]' 'source_paths = astct_grading' 'also_copy =' '    docs' '    README.md' \
 		'only_mutate =' $(patsubst %,'    %',$(MUTATE_$*)) \
 		'pytest_add_cli_args_test_selection =' \
 		$(patsubst %,'    %',$(TESTS_$*) $(foreach c,$(CORPORA_$*),$(MUTATION_KILLS)[$(c)]) $(wildcard tests/test_mutation_kills_$*.py)) \

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from astct_grading import icans
-from astct_grading.icans import (
+from astct_grading.icans import grading as icans
+from astct_grading.icans.grading import (
     CapdAssessment,
     IcansAssessment,
     IceAssessment,
@@ -16,7 +16,7 @@ from astct_grading.icans import (
     score_capd,
     score_ice,
 )
-from astct_grading.report import load_demo_cohort
+from astct_grading.report.cohort import load_demo_cohort
 
 ADAPTER: TypeAdapter[IcansAssessment] = TypeAdapter(IcansAssessment)
 

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from astct_grading.criteria.sledai2k import Descriptor
-from astct_grading.sle_response import (
+from astct_grading.sle.response import (
     DorisInput,
     LldasInput,
     SledaiChangeInput,
@@ -18,7 +18,7 @@ from astct_grading.sle_response import (
     assess_sri4,
     change_from_baseline,
 )
-from astct_grading.sledai import SledaiVisit, score_sledai2k
+from astct_grading.sle.sledai import SledaiVisit, score_sledai2k
 
 ADAPTER: TypeAdapter[SledaiVisit] = TypeAdapter(SledaiVisit)
 

@@ -20,10 +20,10 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from astct_grading.course import Course
+from astct_grading.course.grading import Course
 from astct_grading.criteria.sledai2k import Descriptor
 
-OUTPUT = Path(__file__).resolve().parents[1] / "src" / "astct_grading" / "data" / "demo_cohort.json"
+OUTPUT = Path(__file__).resolve().parents[1] / "astct_grading" / "data" / "demo_cohort.json"
 
 TITLE = "Demo cohort: CD19- and BCMA-targeting CAR-T cells in refractory SLE (illustrative)"
 NOTICE = (

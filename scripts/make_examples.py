@@ -26,10 +26,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from astct_grading.course import Course
-from astct_grading.crs import CrsAssessment
-from astct_grading.icans import IcansAssessment
-from astct_grading.sledai import SledaiVisit
+from astct_grading.course.grading import Course
+from astct_grading.crs.grading import CrsAssessment
+from astct_grading.icans.grading import IcansAssessment
+from astct_grading.sle.sledai import SledaiVisit
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -19,7 +19,7 @@ from tests.cli_harness import run  # noqa: E402, F401
 # --- SLEDAI-2K and SLE response under mutation testing (docs/mutation.md) -----------------------
 # mutmut 3 runs each mutant in a child forked from a process that has already imported the package
 # and run the tests, and switches a mutant on only in the functions called after that. The tables
-# that astct_grading.sledai and astct_grading.sle_response build at import (with _build_tables)
+# that astct_grading.sle.sledai and astct_grading.sle.response build at import (with _build_tables)
 # would keep the original's values, and a cache filled in the parent would never call the mutant.
 # So under mutmut (MUTANT_UNDER_TEST set) the tables are built again and those modules' caches
 # emptied: once per session for a mutant, and before every test while mutmut records which tests
@@ -27,8 +27,8 @@ from tests.cli_harness import run  # noqa: E402, F401
 # Ordinary runs (MUTANT_UNDER_TEST unset) do nothing here.
 
 _SLE_MODULES = (
-    "astct_grading.sledai",
-    "astct_grading.sle_response",
+    "astct_grading.sle.sledai",
+    "astct_grading.sle.response",
     "astct_grading.criteria.sledai2k",
 )
 
@@ -76,17 +76,17 @@ def pytest_runtest_setup(item: object) -> None:
 
     if "MUTANT_UNDER_TEST" not in os.environ:
         return
-    from astct_grading import icans
-    from astct_grading.criteria import icans_astct2019
+    from astct_grading.criteria import icans as icans_criteria
+    from astct_grading.icans import grading as icans
 
-    for module in (icans, icans_astct2019):
+    for module in (icans, icans_criteria):
         for value in list(vars(module).values()):
             cache_clear = getattr(value, "cache_clear", None)
             if callable(cache_clear):
                 cache_clear()
     icans._build_tables()
     # CRS likewise: its per-pattern caches and the tables crs.py builds at import.
-    from astct_grading import crs
+    from astct_grading.crs import grading as crs
 
     for value in list(vars(crs).values()):
         cache_clear = getattr(value, "cache_clear", None)

@@ -43,17 +43,19 @@ from astct_grading.icans import (
     score_capd,
     score_ice,
 )
-from astct_grading.sle_response import (
+from astct_grading.sle import (
     DorisInput,
     LldasInput,
+    Sledai2kOptions,
     SledaiChangeInput,
+    SledaiVisit,
     Sri4Input,
     assess_doris_remission,
     assess_lldas,
     assess_sri4,
     change_from_baseline,
+    score_sledai2k,
 )
-from astct_grading.sledai import Sledai2kOptions, SledaiVisit, score_sledai2k
 from astct_grading.strategies import Completeness, records
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -199,15 +201,27 @@ def read(corpus: Corpus, folder: Path = GOLDEN) -> list[dict[str, Any]]:
         return [json.loads(line) for line in stream]
 
 
+def text(line: Mapping[str, Any]) -> str:
+    """A corpus line as stored: keys in the order the record and ``to_json()`` give them, so that
+    comparing texts compares results byte for byte (``1`` is not ``1.0``, key order counts)."""
+    return json.dumps(line, ensure_ascii=False)
+
+
+def read_texts(corpus: Corpus, folder: Path = GOLDEN) -> list[str]:
+    """The stored lines of a corpus file, as text."""
+    with gzip.open(path(corpus, folder), "rt", encoding="utf-8") as stream:
+        return stream.read().splitlines()
+
+
 def write(corpus: Corpus, target: Path) -> int:
     """Write one corpus file (gzip, mtime 0 so the bytes depend on the content only)."""
     rows = lines(corpus)
-    text = "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows)
+    content = "".join(text(row) + "\n" for row in rows)
     with (
         open(path(corpus, target), "wb") as raw,
         gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as stream,
     ):
-        stream.write(text.encode())
+        stream.write(content.encode())
     return len(rows)
 
 

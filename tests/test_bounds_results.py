@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from astct_grading._bounds import grade_bounds
-from astct_grading.results import Finding, GradeResult, ScoreItem, ScoreResult
+from astct_grading.core.bounds import grade_bounds
+from astct_grading.core.results import Finding, GradeResult, ScoreItem, ScoreResult
 
 
 def _and_max(levels: Sequence[int]) -> int:

@@ -16,9 +16,10 @@ from typing import Annotated, Any
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from astct_grading import AstctGradingError, CrsAssessment, cli, grade_crs
-from astct_grading.cli import SCALES, Scale, main
-from astct_grading.sledai import SledaiVisit, score_sledai2k
+from astct_grading import AstctGradingError, CrsAssessment, grade_crs
+from astct_grading.cli import app as cli
+from astct_grading.cli.app import SCALES, Scale, main
+from astct_grading.sle.sledai import SledaiVisit, score_sledai2k
 from tests.cli_harness import Run, Runner
 
 GOOD = b'{"id":"a","temperature":{"value":38.4,"unit":"C"},"hypotension":false}\n'

@@ -28,11 +28,12 @@ from typing import Annotated, Any, Literal
 import pytest
 from pydantic import BaseModel, ConfigDict, Strict, field_validator
 
-from astct_grading import cli, grade_crs
-from astct_grading.cli import COURSE, SCALES, Scale, main
-from astct_grading.course import grade_course
-from astct_grading.criteria.astct2019 import OxygenDevice, VasopressorAgent
-from astct_grading.icans import IcpFinding
+from astct_grading import grade_crs
+from astct_grading.cli import app as cli
+from astct_grading.cli.app import COURSE, SCALES, Scale, main
+from astct_grading.course.grading import grade_course
+from astct_grading.criteria.crs import OxygenDevice, VasopressorAgent
+from astct_grading.icans.grading import IcpFinding
 from tests.cli_harness import Run, Runner
 
 GOOD = b'{"id":"a","temperature":{"value":38.4,"unit":"C"},"hypotension":false}\n'

@@ -22,14 +22,14 @@ from typing import Any
 
 import pytest
 
-from astct_grading import cli
-from astct_grading.cli import COURSE, SCHEMA_MODELS, main
-from astct_grading.course import Course, CourseResult, grade_course
-from astct_grading.report import demo_report, render_text
+from astct_grading.cli import app as cli
+from astct_grading.cli.app import COURSE, SCHEMA_MODELS, main
+from astct_grading.course.grading import Course, CourseResult, grade_course
+from astct_grading.report.cohort import demo_report, render_text
 from tests.cli_harness import Run, Runner
 
 ROOT = Path(__file__).parent.parent
-DEMO_FILE = ROOT / "src" / "astct_grading" / "data" / "demo_cohort.json"
+DEMO_FILE = ROOT / "astct_grading" / "data" / "demo_cohort.json"
 DEMO_DOCUMENT: dict[str, Any] = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
 DEMO_COURSES: list[dict[str, Any]] = DEMO_DOCUMENT["courses"]
 

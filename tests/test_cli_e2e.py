@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from astct_grading import CrsAssessment, grade_crs
-from astct_grading.cli import SCALES, SCHEMA_MODELS
+from astct_grading.cli.app import SCALES, SCHEMA_MODELS
 
 VALID: list[dict[str, Any]] = [
     {
@@ -360,7 +360,7 @@ def test_console_script_is_installed() -> None:
 
 
 def test_sledai_jsonl_and_csv_end_to_end(tmp_path: Path) -> None:
-    from astct_grading.sledai import score_sledai2k
+    from astct_grading.sle.sledai import score_sledai2k
 
     visits: list[dict[str, Any]] = [
         {"id": "v1", "visit_date": "2024-03-01", "seizure": True, "rash": True},
@@ -396,7 +396,7 @@ def test_sledai_jsonl_and_csv_end_to_end(tmp_path: Path) -> None:
 
 
 def test_icans_jsonl_and_csv_end_to_end(tmp_path: Path) -> None:
-    from astct_grading.icans import grade_icans
+    from astct_grading.icans.grading import grade_icans
 
     adult = {
         "age_years": 54.2,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from astct_grading.course import (
+from astct_grading.course.grading import (
     WAIVING_THERAPIES,
     Course,
     CourseOptions,
@@ -18,8 +18,8 @@ from astct_grading.course import (
     TimedCrsAssessment,
     grade_course,
 )
-from astct_grading.criteria.astct2019 import WAIVER_THERAPIES
-from astct_grading.crs import CrsOptions
+from astct_grading.criteria.crs import WAIVER_THERAPIES
+from astct_grading.crs.grading import CrsOptions
 from astct_grading.errors import AstctGradingError
 from tests.sledai_form import NO_ACTIVITY
 
@@ -756,7 +756,7 @@ def test_course_flags_reject_anything_else(path: tuple[str | int, ...], value: A
 
 
 def test_the_flag_table_covers_every_boolean_input_of_a_course() -> None:
-    from astct_grading import course as module
+    from astct_grading.course import grading as module
 
     models = {"death": module.Death, "sledai_visits": module.SledaiVisitRecord}
     inputs = (

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from astct_grading.course import Course, CourseResult, grade_course
+from astct_grading.course.grading import Course, CourseResult, grade_course
 
 UTC = timezone.utc
 INFUSION = datetime(2024, 3, 4, 22, 0, tzinfo=UTC)

@@ -20,8 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from astct_grading.course import Course, CourseResult, grade_course
-from astct_grading.strategies import courses
+from astct_grading.course.grading import Course, CourseResult, grade_course
+from astct_grading.strategies._impl import courses
 from tests.test_course import AFEBRILE, FEVER
 
 ICANS_GRADE_2 = {

@@ -16,7 +16,7 @@ from astct_grading import (
     grade_crs,
     vasopressor_grade,
 )
-from astct_grading.criteria.astct2019 import (
+from astct_grading.criteria.crs import (
     CRS_CRITERIA,
     OXYGEN_DEVICES,
     OxygenDevice,

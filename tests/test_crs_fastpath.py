@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import Field, TypeAdapter, ValidationError
 
-from astct_grading import crs
-from astct_grading._bounds import Level, grade_bounds
-from astct_grading._validation import (
+from astct_grading.core.bounds import Level, grade_bounds
+from astct_grading.core.results import _FINDING_FIELDS, _RESULT_FIELDS, Finding, GradeResult
+from astct_grading.core.validation import (
     TEMPERATURE_MAX_C,
     TEMPERATURE_MIN_C,
     AgeYears,
@@ -36,14 +36,14 @@ from astct_grading._validation import (
     standard_bounds,
     to_celsius,
 )
-from astct_grading.criteria.astct2019 import (
+from astct_grading.criteria.crs import (
     DEATH_GRADE,
     FEVER_ONLY_GRADE,
     OxygenDevice,
     VasopressorAgent,
 )
-from astct_grading.crs import CrsAssessment, CrsOptions, SystolicMmhg, grade_crs
-from astct_grading.results import _FINDING_FIELDS, _RESULT_FIELDS, Finding, GradeResult
+from astct_grading.crs import grading as crs
+from astct_grading.crs.grading import CrsAssessment, CrsOptions, SystolicMmhg, grade_crs
 from tests.crs_inputs import crs_records
 
 SETTINGS = settings(

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from astct_grading import CrsAssessment, GradeResult, Temperature, grade_crs
-from astct_grading.criteria.astct2019 import OXYGEN_DEVICES
+from astct_grading.criteria.crs import OXYGEN_DEVICES
 from tests.crs_inputs import completions, crs_records
 
 

@@ -57,6 +57,6 @@ def test_no_install_command_names_the_package_on_an_index() -> None:
     # The package is installed from a checkout (it is not on a package index), so a command like
     # ``pip install astct-grading`` or ``pip install 'astct-grading[strategies]'`` cannot work.
     pattern = re.compile(r"pip install\s+['\"]?astct-grading")
-    places = [ROOT / "README.md", *DOCS.glob("*.md"), *(ROOT / "src").rglob("*.py")]
+    places = [ROOT / "README.md", *DOCS.glob("*.md"), *(ROOT / "astct_grading").rglob("*.py")]
     offending = [str(p.relative_to(ROOT)) for p in places if pattern.search(p.read_text("utf-8"))]
     assert not offending

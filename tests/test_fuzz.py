@@ -42,8 +42,8 @@ from astct_grading import (
     score_sledai2k,
 )
 from astct_grading import strategies as strats
-from astct_grading.course import Course, grade_course
-from astct_grading.icans import (
+from astct_grading.course.grading import Course, grade_course
+from astct_grading.icans.grading import (
     CapdAssessment,
     IcansAssessment,
     IceAssessment,
@@ -51,8 +51,8 @@ from astct_grading.icans import (
     score_capd,
     score_ice,
 )
-from astct_grading.sle_response import DorisInput, LldasInput, SledaiChangeInput, Sri4Input
-from astct_grading.sledai import AntiDsDnaMeasurement, ComplementMeasurement
+from astct_grading.sle.response import DorisInput, LldasInput, SledaiChangeInput, Sri4Input
+from astct_grading.sle.sledai import AntiDsDnaMeasurement, ComplementMeasurement
 
 FUZZ = settings(
     max_examples=80,

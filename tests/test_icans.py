@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from astct_grading.criteria.icans_astct2019 import (
+from astct_grading.core.results import GradeResult
+from astct_grading.criteria.icans import (
     CAPD_ITEMS,
     CRITERIA_VERSION,
     ICANS_CRITERIA,
@@ -20,7 +21,7 @@ from astct_grading.criteria.icans_astct2019 import (
     ice_grade,
 )
 from astct_grading.errors import AstctGradingError
-from astct_grading.icans import (
+from astct_grading.icans.grading import (
     CapdAnswer,
     CapdAssessment,
     ConsciousnessLevel,
@@ -33,7 +34,6 @@ from astct_grading.icans import (
     score_capd,
     score_ice,
 )
-from astct_grading.results import GradeResult
 
 ICE_NAMES = [item.name for item in ICE_ITEMS]
 CAPD_NAMES = [item.name for item in CAPD_ITEMS]

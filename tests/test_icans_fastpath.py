@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from astct_grading import icans
-from astct_grading.criteria.icans_astct2019 import CAPD_ITEMS, ICE_ITEMS
-from astct_grading.icans import (
+from astct_grading.core.results import Finding, GradeResult
+from astct_grading.criteria.icans import CAPD_ITEMS, ICE_ITEMS
+from astct_grading.icans import grading as icans
+from astct_grading.icans.grading import (
     CapdAnswer,
     ConsciousnessLevel,
     IcansAssessment,
@@ -26,7 +27,6 @@ from astct_grading.icans import (
     MotorFinding,
     grade_icans,
 )
-from astct_grading.results import Finding, GradeResult
 
 SETTINGS = settings(
     max_examples=300,

@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from astct_grading._validation import quantize
-from astct_grading.criteria.icans_astct2019 import CAPD_ITEMS, ICE_ITEMS
-from astct_grading.icans import (
+from astct_grading.core.results import GradeResult
+from astct_grading.core.validation import quantize
+from astct_grading.criteria.icans import CAPD_ITEMS, ICE_ITEMS
+from astct_grading.icans.grading import (
     CapdAnswer,
     CapdAssessment,
     ConsciousnessLevel,
@@ -30,7 +31,6 @@ from astct_grading.icans import (
     score_capd,
     score_ice,
 )
-from astct_grading.results import GradeResult
 
 ICE_NAMES = [item.name for item in ICE_ITEMS]
 CAPD_NAMES = [item.name for item in CAPD_ITEMS]

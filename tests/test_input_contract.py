@@ -24,20 +24,20 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from astct_grading import CrsAssessment, SledaiVisit, grade_icans
-from astct_grading._json import duplicate_key
-from astct_grading._validation import (
+from astct_grading.core.json_keys import duplicate_key
+from astct_grading.core.validation import (
     Temperature,
     TemperatureUnit,
     plain_number,
     quantize,
     to_celsius,
 )
-from astct_grading.course import Course
-from astct_grading.criteria.icans_astct2019 import ICE_ITEMS
-from astct_grading.crs import OxygenSupport, Vasopressor
-from astct_grading.icans import CapdAssessment, IcansAssessment, IceAssessment
-from astct_grading.sle_response import DorisInput, LldasInput, Sri4Input
-from astct_grading.sledai import AntiDsDnaMeasurement, ComplementMeasurement
+from astct_grading.course.grading import Course
+from astct_grading.criteria.icans import ICE_ITEMS
+from astct_grading.crs.grading import OxygenSupport, Vasopressor
+from astct_grading.icans.grading import CapdAssessment, IcansAssessment, IceAssessment
+from astct_grading.sle.response import DorisInput, LldasInput, Sri4Input
+from astct_grading.sle.sledai import AntiDsDnaMeasurement, ComplementMeasurement
 
 MODELS: tuple[type[BaseModel], ...] = (
     CrsAssessment,

@@ -12,10 +12,16 @@ from typing import Any
 
 import pytest
 
-from astct_grading import icans
-from astct_grading.criteria.icans_astct2019 import CONSCIOUSNESS_GRADES
+from astct_grading.criteria.icans import CONSCIOUSNESS_GRADES
 from astct_grading.errors import AstctGradingError
-from astct_grading.icans import IcansAssessment, IcansOptions, grade_icans, score_capd, score_ice
+from astct_grading.icans import grading as icans
+from astct_grading.icans.grading import (
+    IcansAssessment,
+    IcansOptions,
+    grade_icans,
+    score_capd,
+    score_ice,
+)
 
 # --- Rejected arguments ----------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from astct_grading.errors import AstctGradingError
-from astct_grading.sle_response import (
+from astct_grading.sle.response import (
     Outcome,
     Sri4Input,
     assess_doris_remission,
@@ -23,7 +23,7 @@ from astct_grading.sle_response import (
     assess_sri4,
     change_from_baseline,
 )
-from astct_grading.sledai import Sledai2kOptions, SledaiVisit
+from astct_grading.sle.sledai import Sledai2kOptions, SledaiVisit
 from tests.sledai_form import NO_ACTIVITY
 
 MORE_THAN_TWO = Sledai2kOptions(arthritis_threshold="more_than_two")

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from astct_grading.criteria.sledai2k import Descriptor
 from astct_grading.errors import AstctGradingError
-from astct_grading.sledai import Sledai2kOptions, SledaiVisit, score_sledai2k
+from astct_grading.sle.sledai import Sledai2kOptions, SledaiVisit, score_sledai2k
 from tests.sledai_form import NO_ACTIVITY
 
 

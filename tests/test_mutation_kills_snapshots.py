@@ -37,7 +37,7 @@ from astct_grading import (
     score_sledai2k,
 )
 from astct_grading.errors import AstctGradingError
-from astct_grading.icans import IcansOptions, grade_icans, score_capd, score_ice
+from astct_grading.icans.grading import IcansOptions, grade_icans, score_capd, score_ice
 from tests.sledai_form import DESCRIPTORS
 
 SEED = 20240601

@@ -10,12 +10,12 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from astct_grading.course import grade_course
+from astct_grading.core.results import GradeResult
+from astct_grading.course.grading import grade_course
 from astct_grading.criteria.sledai2k import Descriptor
-from astct_grading.crs import grade_crs
-from astct_grading.icans import grade_icans
-from astct_grading.report import CohortReport, build_report, render_text
-from astct_grading.results import GradeResult
+from astct_grading.crs.grading import grade_crs
+from astct_grading.icans.grading import grade_icans
+from astct_grading.report.cohort import CohortReport, build_report, render_text
 
 UTC = timezone.utc
 INFUSION = datetime(2024, 3, 4, 21, 0, tzinfo=timezone(timedelta(hours=-3)))

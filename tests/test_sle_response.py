@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from astct_grading.errors import AstctGradingError
-from astct_grading.sle_response import (
+from astct_grading.sle.response import (
     CriterionResult,
     DorisInput,
     LldasInput,
@@ -23,7 +23,7 @@ from astct_grading.sle_response import (
     assess_sri4,
     change_from_baseline,
 )
-from astct_grading.sledai import Sledai2kOptions
+from astct_grading.sle.sledai import Sledai2kOptions
 from tests.sledai_form import DESCRIPTORS
 
 # LLDAS major organ systems: renal, CNS, cardiopulmonary, vasculitis, fever (Franklyn 2016).

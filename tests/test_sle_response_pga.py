@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from astct_grading.sle_response import Outcome, assess_sri4
+from astct_grading.sle.response import Outcome, assess_sri4
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from astct_grading.sle_response import (
+from astct_grading.sle.response import (
     DorisInput,
     LldasInput,
     Outcome,

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from astct_grading.core.results import ScoreItem
 from astct_grading.criteria.sledai2k import (
     DESCRIPTORS,
     MAX_SCORE,
@@ -18,10 +19,9 @@ from astct_grading.criteria.sledai2k import (
     Descriptor,
     activity_band,
 )
-from astct_grading.crs import grade_crs
+from astct_grading.crs.grading import grade_crs
 from astct_grading.errors import AstctGradingError
-from astct_grading.results import ScoreItem
-from astct_grading.sledai import (
+from astct_grading.sle.sledai import (
     AntiDsDnaMeasurement,
     Basis,
     ComplementMeasurement,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from astct_grading.sledai import (
+from astct_grading.sle.sledai import (
     AntiDsDnaMeasurement,
     ComplementMeasurement,
     Sledai2kResult,

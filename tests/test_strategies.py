@@ -28,11 +28,11 @@ from astct_grading import (
     score_sledai2k,
 )
 from astct_grading import strategies as strats
-from astct_grading._validation import quantize
-from astct_grading.course import Course, grade_course
-from astct_grading.criteria.icans_astct2019 import CAPD_ITEMS, ICE_ITEMS, ICE_MIN_AGE_YEARS
+from astct_grading.core.validation import quantize
+from astct_grading.course.grading import Course, grade_course
+from astct_grading.criteria.icans import CAPD_ITEMS, ICE_ITEMS, ICE_MIN_AGE_YEARS
 from astct_grading.criteria.sledai2k import LAB_BOUNDS, Descriptor
-from astct_grading.icans import (
+from astct_grading.icans.grading import (
     CapdAssessment,
     IcansAssessment,
     IceAssessment,
@@ -40,7 +40,7 @@ from astct_grading.icans import (
     score_capd,
     score_ice,
 )
-from astct_grading.sle_response import (
+from astct_grading.sle.response import (
     DorisInput,
     LldasInput,
     Outcome,
@@ -497,10 +497,10 @@ def test_import_without_hypothesis_says_how_to_install(monkeypatch: pytest.Monke
             raise ImportError(f"No module named {name!r}")
         return real_import(name, *args, **kwargs)
 
-    monkeypatch.delitem(sys.modules, "astct_grading.strategies")
+    monkeypatch.delitem(sys.modules, "astct_grading.strategies._impl")
     monkeypatch.setattr(builtins, "__import__", no_hypothesis)
     with pytest.raises(ImportError) as raised:
-        importlib.import_module("astct_grading.strategies")
+        importlib.import_module("astct_grading.strategies._impl")
     # Commands that work: the package is installed from a checkout, not from an index.
     message = str(raised.value)
     assert "python3 -m pip install 'hypothesis>=6.100'" in message
@@ -511,7 +511,7 @@ def test_import_without_hypothesis_says_how_to_install(monkeypatch: pytest.Monke
 def test_the_package_does_not_import_the_strategies() -> None:
     code = (
         "import sys, astct_grading, astct_grading.cli, astct_grading.course; "
-        "print('astct_grading.strategies' in sys.modules, 'hypothesis' in sys.modules)"
+        "print('astct_grading.strategies._impl' in sys.modules, 'hypothesis' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from astct_grading import Temperature, TemperatureUnit
-from astct_grading._validation import describe, quantize, to_celsius
+from astct_grading.core.validation import describe, quantize, to_celsius
 
 
 @pytest.mark.parametrize(

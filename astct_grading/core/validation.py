@@ -39,7 +39,7 @@ from pydantic.json_schema import (
 from pydantic_core import CoreSchema, PydanticCustomError, PydanticKnownError
 from typing_extensions import Self
 
-from astct_grading._json import duplicate_key, duplicate_key_error
+from astct_grading.core.json_keys import duplicate_key, duplicate_key_error
 
 __all__ = [
     "AgeYears",
@@ -281,7 +281,7 @@ class InputModel(BaseModel):
 
     Reading JSON text (``model_validate_json``) also rejects a key given twice in one object
     (``duplicate_key``): ``{"hypotension": true, "hypotension": false}`` contradicts itself, and
-    taking the last value would be a guess (D15; astct_grading._json).
+    taking the last value would be a guess (D15; astct_grading.core.json_keys).
     """
 
     model_config = ConfigDict(

@@ -1,6 +1,6 @@
 """ICANS: the ICE and CAPD instruments, the input models and ``grade_icans`` (ASTCT 2019).
 
-The rules are read from :mod:`astct_grading.criteria.icans_astct2019`; the product decisions they
+The rules are read from :mod:`astct_grading.criteria.icans`; the product decisions they
 follow are D6-D11 and D13-D15 (docs/decisions.md). docs/icans.md maps every table row to the code
 and the tests.
 
@@ -40,9 +40,17 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from astct_grading import results
-from astct_grading._bounds import Level
-from astct_grading._validation import (
+from astct_grading.core import results
+from astct_grading.core.bounds import Level
+from astct_grading.core.results import (
+    Finding,
+    GradeResult,
+    ScoreItem,
+    ScoreResult,
+    _new_finding,
+    _new_grade_result,
+)
+from astct_grading.core.validation import (
     AgeYears,
     FiniteFloat,
     Flag,
@@ -51,7 +59,7 @@ from astct_grading._validation import (
     describe,
     quantize,
 )
-from astct_grading.criteria.icans_astct2019 import (
+from astct_grading.criteria.icans import (
     CAPD_ITEM_MAX,
     CAPD_ITEMS,
     CAPD_MAX,
@@ -84,14 +92,6 @@ from astct_grading.criteria.icans_astct2019 import (
     ice_grade,
 )
 from astct_grading.errors import AstctGradingError
-from astct_grading.results import (
-    Finding,
-    GradeResult,
-    ScoreItem,
-    ScoreResult,
-    _new_finding,
-    _new_grade_result,
-)
 
 __all__ = [
     "CapdAnswer",
@@ -306,7 +306,7 @@ def score_ice(ice: IceAssessment | Mapping[str, Any]) -> ScoreResult:
         ice: an :class:`IceAssessment`, or a mapping validated into one.
 
     Returns:
-        A :class:`~astct_grading.results.ScoreResult` with scale ``ICE``. An ICE not performed
+        A :class:`~astct_grading.core.results.ScoreResult` with scale ``ICE``. An ICE not performed
         because of sedation or intubation is not assessable: ``score`` is None over the whole
         range 0-10 with nothing ``missing``, and never 0. An unarousable patient scores 0.
 
@@ -548,7 +548,7 @@ def score_capd(capd: CapdAssessment | Mapping[str, Any]) -> ScoreResult:
         capd: a :class:`CapdAssessment`, or a mapping validated into one.
 
     Returns:
-        A :class:`~astct_grading.results.ScoreResult` with scale ``CAPD``. A CAPD that is not
+        A :class:`~astct_grading.core.results.ScoreResult` with scale ``CAPD``. A CAPD that is not
         assessable (deep sedation, neuromuscular blockade) or that the patient was unable to
         perform has no total: ``score`` is None over 0-32 with nothing ``missing``, and the
         explanation says why.
@@ -1431,9 +1431,9 @@ def grade_icans(
         options: named parameters (the age from which ICE is used, D7).
 
     Returns:
-        A frozen :class:`~astct_grading.results.GradeResult` with scale ``ICANS``; ``instrument``
-        is the instrument D7 chooses for the patient (``ICE`` or ``CAPD``), or None when age or
-        developmental delay is unknown and would change the choice.
+        A frozen :class:`~astct_grading.core.results.GradeResult` with scale ``ICANS``;
+        ``instrument`` is the instrument D7 chooses for the patient (``ICE`` or ``CAPD``), or None
+        when age or developmental delay is unknown and would change the choice.
 
     Raises:
         pydantic.ValidationError: the mapping is not a valid assessment.

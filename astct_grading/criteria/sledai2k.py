@@ -16,7 +16,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Final
 
-from astct_grading.criteria.astct2019 import Criterion
+from astct_grading.criteria.crs import Criterion
 
 __all__ = [
     "ACTIVITY_BANDS",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
 
-from astct_grading.criteria.astct2019 import CRITERIA_VERSION, LEE_2019, Criterion
+from astct_grading.criteria.crs import CRITERIA_VERSION, LEE_2019, Criterion
 
 __all__ = [
     "CAPD_BANDS",

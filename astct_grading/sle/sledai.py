@@ -26,7 +26,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from astct_grading._validation import (
+from astct_grading.core.results import ScoreItem, ScoreResult
+from astct_grading.core.validation import (
     FiniteFloat,
     Flag,
     InputModel,
@@ -52,7 +53,6 @@ from astct_grading.criteria.sledai2k import (
     activity_band,
 )
 from astct_grading.errors import AstctGradingError
-from astct_grading.results import ScoreItem, ScoreResult
 
 __all__ = [
     "AntiDsDnaMeasurement",

@@ -51,14 +51,14 @@ from typing import IO, Any, TextIO
 from pydantic import BaseModel, PlainValidator, TypeAdapter, ValidationError, create_model
 from pydantic_core import PydanticCustomError
 
-from astct_grading._json import duplicate_key, duplicate_key_error
-from astct_grading._validation import plain_number
 from astct_grading._version import __version__
-from astct_grading.course import Course, CourseResult, grade_course
-from astct_grading.crs import CrsAssessment, grade_crs
-from astct_grading.icans import IcansAssessment, grade_icans
-from astct_grading.report import build_report, demo_report, render_text
-from astct_grading.sledai import SledaiVisit, score_sledai2k
+from astct_grading.core.json_keys import duplicate_key, duplicate_key_error
+from astct_grading.core.validation import plain_number
+from astct_grading.course.grading import Course, CourseResult, grade_course
+from astct_grading.crs.grading import CrsAssessment, grade_crs
+from astct_grading.icans.grading import IcansAssessment, grade_icans
+from astct_grading.report.cohort import build_report, demo_report, render_text
+from astct_grading.sle.sledai import SledaiVisit, score_sledai2k
 
 __all__ = ["COURSE", "SCALES", "SCHEMA_MODELS", "CsvColumn", "Scale", "main"]
 
@@ -173,8 +173,8 @@ class Scale:
         summary: one line for ``--help``.
         model: the input model each record is validated against (unknown fields rejected).
         grade: the grading function; it takes a validated ``model`` instance and returns a result
-            dataclass (:class:`~astct_grading.results.GradeResult` or
-            :class:`~astct_grading.results.ScoreResult`).
+            dataclass (:class:`~astct_grading.core.results.GradeResult` or
+            :class:`~astct_grading.core.results.ScoreResult`).
         id_field: a model field echoed as the record's id when the record has no ``id`` of its
             own (``patient_id`` for a course); None: no fallback.
         records: a TypeAdapter of ``model`` extended with the optional record ``id``, built once:
@@ -851,7 +851,7 @@ def _read_number(cell: str) -> object:
     """A cell of a number column: a plain number, as JSON writes one, is read as that number.
 
     Anything else (``3_8``, `` 38.5``, ``nan``) goes to the model as written, which rejects it
-    with the field named: the rule is :func:`~astct_grading._validation.plain_number`, the
+    with the field named: the rule is :func:`~astct_grading.core.validation.plain_number`, the
     models' own (they take numbers, never text).
     """
     if not plain_number(cell):

@@ -34,7 +34,7 @@ try:
     from hypothesis.errors import InvalidArgument
 except ImportError as error:  # pragma: no cover - exercised by a test that hides Hypothesis
     raise ImportError(
-        "astct_grading.strategies needs Hypothesis; install it with: "
+        "astct_grading.strategies._impl needs Hypothesis; install it with: "
         "python3 -m pip install 'hypothesis>=6.100' (or, in a checkout of astct-grading: "
         "python3 -m pip install '.[strategies]')"
     ) from error
@@ -49,7 +49,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
-from astct_grading._validation import (
+from astct_grading.core.validation import (
     TEMPERATURE_MAX_C,
     TEMPERATURE_MIN_C,
     Temperature,
@@ -57,14 +57,14 @@ from astct_grading._validation import (
     quantize,
     to_celsius,
 )
-from astct_grading.course import (
+from astct_grading.course.grading import (
     DEFAULT_OPTIONS as COURSE_DEFAULTS,
 )
-from astct_grading.course import (
+from astct_grading.course.grading import (
     Course,
     Therapy,
 )
-from astct_grading.criteria.astct2019 import (
+from astct_grading.criteria.crs import (
     FEVER_MIN_C,
     LOW_FLOW_MAX_L_MIN,
     NEONATE_MAX_YEARS,
@@ -74,7 +74,7 @@ from astct_grading.criteria.astct2019 import (
     VasopressorAgent,
     systolic_threshold_mmhg,
 )
-from astct_grading.criteria.icans_astct2019 import (
+from astct_grading.criteria.icans import (
     CAPD_BANDS,
     CAPD_ITEM_MAX,
     CAPD_ITEMS,
@@ -105,10 +105,10 @@ from astct_grading.criteria.sledai2k import (
     Descriptor,
     LabBound,
 )
-from astct_grading.crs import CrsAssessment, OxygenSupport, Vasopressor
-from astct_grading.icans import CapdAssessment, IcansAssessment, IceAssessment
-from astct_grading.sle_response import DorisInput, LldasInput, SledaiChangeInput, Sri4Input
-from astct_grading.sledai import AntiDsDnaMeasurement, ComplementMeasurement, SledaiVisit
+from astct_grading.crs.grading import CrsAssessment, OxygenSupport, Vasopressor
+from astct_grading.icans.grading import CapdAssessment, IcansAssessment, IceAssessment
+from astct_grading.sle.response import DorisInput, LldasInput, SledaiChangeInput, Sri4Input
+from astct_grading.sle.sledai import AntiDsDnaMeasurement, ComplementMeasurement, SledaiVisit
 
 __all__ = [
     "Completeness",
@@ -569,7 +569,7 @@ def ice_assessments(
 
     Example:
         >>> from hypothesis import find
-        >>> from astct_grading.icans import score_ice
+        >>> from astct_grading.icans.grading import score_ice
         >>> score_ice(find(ice_assessments(completeness="complete"), lambda a: True)).score
         0
         >>> found = find(ice_assessments(min_value=3, max_value=6), lambda a: True)
@@ -660,7 +660,7 @@ def capd_assessments(
 
     Example:
         >>> from hypothesis import find
-        >>> from astct_grading.icans import score_capd
+        >>> from astct_grading.icans.grading import score_capd
         >>> strategy = capd_assessments(completeness="complete", min_value=8, max_value=9)
         >>> found = find(strategy, lambda a: True)
         >>> score_capd(found).score in (8, 9)
@@ -795,7 +795,7 @@ def icans_assessments(*, completeness: Completeness = "any") -> st.SearchStrateg
 
     Example:
         >>> from hypothesis import given, settings
-        >>> from astct_grading.icans import grade_icans
+        >>> from astct_grading.icans.grading import grade_icans
         >>> @settings(max_examples=25, deadline=None)
         ... @given(icans_assessments(completeness="complete"))
         ... def test_the_instrument_is_known(assessment):
@@ -1336,7 +1336,7 @@ def courses(*, completeness: Completeness = "any", max_size: int = 4) -> st.Sear
 
     Example:
         >>> from hypothesis import given, settings
-        >>> from astct_grading.course import grade_course
+        >>> from astct_grading.course.grading import grade_course
         >>> @settings(max_examples=10, deadline=None)
         ... @given(courses(completeness="complete", max_size=3))
         ... def test_every_assessment_is_graded(course):
@@ -1649,7 +1649,7 @@ def icans_records(
 
     Example:
         >>> from hypothesis import find
-        >>> from astct_grading.icans import IcansAssessment
+        >>> from astct_grading.icans.grading import IcansAssessment
         >>> found = find(icans_records(completeness="complete"), lambda r: True)
         >>> IcansAssessment.model_validate(found).age_years is not None
         True

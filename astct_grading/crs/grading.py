@@ -1,6 +1,6 @@
 """Cytokine release syndrome: the input models and ``grade_crs`` (ASTCT 2019).
 
-The rules are read from :mod:`astct_grading.criteria.astct2019`; the product decisions they follow
+The rules are read from :mod:`astct_grading.criteria.crs`; the product decisions they follow
 are D1-D6 and D13-D15 (docs/decisions.md).
 """
 
@@ -25,8 +25,9 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
-from astct_grading._bounds import Level
-from astct_grading._validation import (
+from astct_grading.core.bounds import Level
+from astct_grading.core.results import Finding, GradeResult, _new_finding, _new_grade_result
+from astct_grading.core.validation import (
     AgeYears,
     FiniteFloat,
     Fio2,
@@ -41,7 +42,7 @@ from astct_grading._validation import (
     quantize,
     to_celsius,
 )
-from astct_grading.criteria.astct2019 import (
+from astct_grading.criteria.crs import (
     CRITERIA_VERSION,
     DEATH_GRADE,
     FEVER_MIN_C,
@@ -61,7 +62,6 @@ from astct_grading.criteria.astct2019 import (
     systolic_threshold_mmhg,
 )
 from astct_grading.errors import AstctGradingError
-from astct_grading.results import Finding, GradeResult, _new_finding, _new_grade_result
 
 __all__ = [
     "CrsAssessment",
@@ -696,7 +696,7 @@ def grade_crs(
         options: named alternatives to the default readings.
 
     Returns:
-        A frozen :class:`~astct_grading.results.GradeResult` with the grade or its range.
+        A frozen :class:`~astct_grading.core.results.GradeResult` with the grade or its range.
 
     Raises:
         pydantic.ValidationError: the mapping is not a valid assessment.

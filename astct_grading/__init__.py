@@ -27,14 +27,15 @@ from typing import TYPE_CHECKING, Any
 from astct_grading._version import __version__
 
 if TYPE_CHECKING:
-    from astct_grading._validation import Temperature, TemperatureUnit
-    from astct_grading.course import Course, CourseOptions, CourseResult, grade_course
-    from astct_grading.criteria.astct2019 import (
+    from astct_grading.core.results import Finding, GradeResult, ScoreItem, ScoreResult
+    from astct_grading.core.validation import Temperature, TemperatureUnit
+    from astct_grading.course.grading import Course, CourseOptions, CourseResult, grade_course
+    from astct_grading.criteria.crs import (
         CRITERIA_VERSION,
         OxygenDevice,
         VasopressorAgent,
     )
-    from astct_grading.crs import (
+    from astct_grading.crs.grading import (
         CrsAssessment,
         CrsOptions,
         OxygenSupport,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
         vasopressor_grade,
     )
     from astct_grading.errors import ERROR_TYPES, AstctGradingError
-    from astct_grading.icans import (
+    from astct_grading.icans.grading import (
         CapdAssessment,
         ConsciousnessLevel,
         IcansAssessment,
@@ -53,15 +54,14 @@ if TYPE_CHECKING:
         score_capd,
         score_ice,
     )
-    from astct_grading.report import (
+    from astct_grading.report.cohort import (
         CohortReport,
         build_report,
         demo_report,
         load_demo_cohort,
         render_text,
     )
-    from astct_grading.results import Finding, GradeResult, ScoreItem, ScoreResult
-    from astct_grading.sle_response import (
+    from astct_grading.sle.response import (
         Outcome,
         ResponseResult,
         assess_doris_remission,
@@ -69,19 +69,24 @@ if TYPE_CHECKING:
         assess_sri4,
         change_from_baseline,
     )
-    from astct_grading.sledai import Sledai2kOptions, Sledai2kResult, SledaiVisit, score_sledai2k
+    from astct_grading.sle.sledai import (
+        Sledai2kOptions,
+        Sledai2kResult,
+        SledaiVisit,
+        score_sledai2k,
+    )
 
 #: Public name -> the module that defines it (imported on first access, PEP 562).
 _EXPORTS: dict[str, str] = {
-    "Temperature": "_validation",
-    "TemperatureUnit": "_validation",
+    "Temperature": "core.validation",
+    "TemperatureUnit": "core.validation",
     "Course": "course",
     "CourseOptions": "course",
     "CourseResult": "course",
     "grade_course": "course",
-    "CRITERIA_VERSION": "criteria.astct2019",
-    "OxygenDevice": "criteria.astct2019",
-    "VasopressorAgent": "criteria.astct2019",
+    "CRITERIA_VERSION": "criteria.crs",
+    "OxygenDevice": "criteria.crs",
+    "VasopressorAgent": "criteria.crs",
     "CrsAssessment": "crs",
     "CrsOptions": "crs",
     "OxygenSupport": "crs",
@@ -103,20 +108,20 @@ _EXPORTS: dict[str, str] = {
     "demo_report": "report",
     "load_demo_cohort": "report",
     "render_text": "report",
-    "Finding": "results",
-    "GradeResult": "results",
-    "ScoreItem": "results",
-    "ScoreResult": "results",
-    "Outcome": "sle_response",
-    "ResponseResult": "sle_response",
-    "assess_doris_remission": "sle_response",
-    "assess_lldas": "sle_response",
-    "assess_sri4": "sle_response",
-    "change_from_baseline": "sle_response",
-    "Sledai2kOptions": "sledai",
-    "Sledai2kResult": "sledai",
-    "SledaiVisit": "sledai",
-    "score_sledai2k": "sledai",
+    "Finding": "core.results",
+    "GradeResult": "core.results",
+    "ScoreItem": "core.results",
+    "ScoreResult": "core.results",
+    "Outcome": "sle.response",
+    "ResponseResult": "sle.response",
+    "assess_doris_remission": "sle.response",
+    "assess_lldas": "sle.response",
+    "assess_sri4": "sle.response",
+    "change_from_baseline": "sle.response",
+    "Sledai2kOptions": "sle.sledai",
+    "Sledai2kResult": "sle.sledai",
+    "SledaiVisit": "sle.sledai",
+    "score_sledai2k": "sle.sledai",
 }
 
 __all__ = [

@@ -1,6 +1,6 @@
 """SLE response between visits: change from baseline, SRI-4, DORIS 2021 remission and LLDAS.
 
-Every definition is computed from SLEDAI-2K visits (:mod:`astct_grading.sledai`) and the inputs
+Every definition is computed from SLEDAI-2K visits (:mod:`astct_grading.sle.sledai`) and the inputs
 the definition adds (physician global assessment, prednisolone-equivalent dose, BILAG, therapy).
 Each returns met, not met or cannot tell, with the result of each criterion; "cannot tell" means
 that a missing input could change the answer (D13). The criteria and their sources are in
@@ -21,7 +21,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BeforeValidator, Field, TypeAdapter, model_validator
 from pydantic_core import PydanticCustomError
 
-from astct_grading._validation import (
+from astct_grading.core.validation import (
     FiniteFloat,
     Flag,
     InputModel,
@@ -29,7 +29,7 @@ from astct_grading._validation import (
     describe,
     quantize,
 )
-from astct_grading.criteria.astct2019 import Criterion
+from astct_grading.criteria.crs import Criterion
 from astct_grading.criteria.sledai2k import (
     CRITERIA_VERSION,
     DESCRIPTORS,
@@ -50,7 +50,7 @@ from astct_grading.criteria.sledai2k import (
     SRI4_VERSION,
 )
 from astct_grading.errors import AstctGradingError
-from astct_grading.sledai import (
+from astct_grading.sle.sledai import (
     DEFAULT_OPTIONS,
     Sledai2kOptions,
     Sledai2kResult,

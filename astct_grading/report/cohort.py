@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from astct_grading.course import (
+from astct_grading.course.grading import (
     RESPONSE_DEFINITIONS,
     Course,
     CourseResult,
@@ -33,7 +33,7 @@ from astct_grading.course import (
     _plain,
     grade_course,
 )
-from astct_grading.sle_response import Outcome
+from astct_grading.sle.response import Outcome
 
 __all__ = [
     "CohortReport",
@@ -429,7 +429,7 @@ def build_report(
         A frozen :class:`CohortReport`.
 
     Example:
-        >>> from astct_grading.course import grade_course
+        >>> from astct_grading.course.grading import grade_course
         >>> fever = {"temperature": {"value": 38.5, "unit": "C"}, "hypotension": False,
         ...          "oxygen": {"device": "room_air"}}
         >>> results = [grade_course({

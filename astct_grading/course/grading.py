@@ -34,13 +34,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AwareDatetime, Field, TypeAdapter, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from astct_grading._validation import Flag, InputModel
-from astct_grading.criteria.astct2019 import WAIVER_THERAPIES
-from astct_grading.crs import CrsAssessment, CrsOptions, grade_crs
+from astct_grading.core.results import GradeResult
+from astct_grading.core.validation import Flag, InputModel
+from astct_grading.criteria.crs import WAIVER_THERAPIES
+from astct_grading.crs.grading import CrsAssessment, CrsOptions, grade_crs
 from astct_grading.errors import AstctGradingError
-from astct_grading.icans import IcansAssessment, IcansOptions, grade_icans
-from astct_grading.results import GradeResult
-from astct_grading.sle_response import (
+from astct_grading.icans.grading import IcansAssessment, IcansOptions, grade_icans
+from astct_grading.sle.response import (
     BilagCount,
     DorisInput,
     LldasInput,
@@ -55,7 +55,7 @@ from astct_grading.sle_response import (
     assess_sri4,
     change_from_baseline,
 )
-from astct_grading.sledai import Sledai2kOptions, Sledai2kResult, SledaiVisit, score_sledai2k
+from astct_grading.sle.sledai import Sledai2kOptions, Sledai2kResult, SledaiVisit, score_sledai2k
 
 __all__ = [
     "Course",
@@ -84,7 +84,7 @@ class Therapy(str, Enum):
 
     Every one of these is antipyretic or anti-cytokine therapy in the ASTCT 2019 sense, so each
     waives the fever requirement once a CRS episode is established (D1;
-    :data:`~astct_grading.criteria.astct2019.WAIVER_THERAPIES`).
+    :data:`~astct_grading.criteria.crs.WAIVER_THERAPIES`).
     """
 
     TOCILIZUMAB = "tocilizumab"
