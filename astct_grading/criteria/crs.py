@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
 
+from astct_grading.core.criterion import Criterion
+from astct_grading.criteria.astct import CRITERIA_VERSION, LEE_2019
+
 __all__ = [
     "CRITERIA_VERSION",
     "CRS_CRITERIA",
@@ -22,31 +25,12 @@ __all__ = [
     "OXYGEN_DEVICES",
     "VASOPRESSOR_SYNONYMS",
     "WAIVER_THERAPIES",
-    "Criterion",
     "DeviceRule",
     "OxygenDevice",
     "VasopressorAgent",
 ]
 
-CRITERIA_VERSION = "ASTCT-2019"
-
-LEE_2019 = "Lee DW et al. Biol Blood Marrow Transplant 2019;25:625-638"
 CRS_TABLE = f"{LEE_2019}, CRS grading table"
-
-
-@dataclass(frozen=True, slots=True)
-class Criterion:
-    """One rule of the criteria, with where it comes from.
-
-    Attributes:
-        key: a stable identifier, used by the docs and the tests.
-        rule: the rule in one sentence.
-        source: the paper, table or footnote it is read from, and the decision id if any.
-    """
-
-    key: str
-    rule: str
-    source: str
 
 
 # --- Fever -----------------------------------------------------------------------------------
@@ -157,8 +141,6 @@ MULTIPLE_VASOPRESSOR_GRADE = 4
 POSITIVE_PRESSURE_GRADE = 4
 #: Fever alone: grade 1.
 FEVER_ONLY_GRADE = 1
-#: Death principally due to CRS: grade 5 (D6).
-DEATH_GRADE = 5
 
 #: Therapies whose start after a CRS fever waives the fever requirement (D1, ASTCT wording:
 #: "antipyretic or anticytokine therapy"; the narrower SITC reading names tocilizumab and

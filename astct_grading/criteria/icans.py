@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
 
-from astct_grading.criteria.crs import CRITERIA_VERSION, LEE_2019, Criterion
+from astct_grading.core.criterion import Criterion
+from astct_grading.criteria.astct import CRITERIA_VERSION, DEATH_GRADE, LEE_2019
 
 __all__ = [
     "CAPD_BANDS",
@@ -439,8 +440,6 @@ EXCLUDED_FEATURES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-#: Death due to ICANS with no other principal cause: grade 5 (D6).
-DEATH_GRADE = 5
 
 #: The ICANS criteria as one table, for the docs (docs/icans.md) and for audit.
 ICANS_CRITERIA: tuple[Criterion, ...] = (

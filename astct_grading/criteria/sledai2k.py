@@ -16,7 +16,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Final
 
-from astct_grading.criteria.crs import Criterion
+from astct_grading.core.criterion import Criterion
 
 __all__ = [
     "ACTIVITY_BANDS",

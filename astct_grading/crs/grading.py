@@ -42,9 +42,9 @@ from astct_grading.core.validation import (
     quantize,
     to_celsius,
 )
+from astct_grading.criteria.astct import DEATH_GRADE
 from astct_grading.criteria.crs import (
     CRITERIA_VERSION,
-    DEATH_GRADE,
     FEVER_MIN_C,
     FEVER_ONLY_GRADE,
     HIGH_FLOW_GRADE,

@@ -21,6 +21,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BeforeValidator, Field, TypeAdapter, model_validator
 from pydantic_core import PydanticCustomError
 
+from astct_grading.core.criterion import Criterion
 from astct_grading.core.validation import (
     FiniteFloat,
     Flag,
@@ -29,7 +30,6 @@ from astct_grading.core.validation import (
     describe,
     quantize,
 )
-from astct_grading.criteria.crs import Criterion
 from astct_grading.criteria.sledai2k import (
     CRITERIA_VERSION,
     DESCRIPTORS,
