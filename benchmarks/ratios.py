@@ -30,11 +30,16 @@ from typing import Any
 import pydantic
 from pydantic import BaseModel, ValidationError
 
-from astct_grading.course.grading import Course
-from astct_grading.crs.grading import CrsAssessment, grade_crs
-from astct_grading.icans.grading import IcansAssessment, grade_icans
-from astct_grading.report.cohort import load_demo_cohort
-from astct_grading.sle.sledai import SledaiVisit, score_sledai2k
+from astct_grading import (
+    Course,
+    CrsAssessment,
+    IcansAssessment,
+    SledaiVisit,
+    grade_crs,
+    grade_icans,
+    load_demo_cohort,
+    score_sledai2k,
+)
 from benchmarks.baseline import naive_crs, naive_icans, naive_sledai, plain_model
 from benchmarks.bench_cli import record as cli_record
 

@@ -13,10 +13,12 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from astct_grading.core.bounds import GRADE_MAX
+
 __all__ = ["Finding", "GradeResult", "ScoreItem", "ScoreResult"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Finding:
     """What one domain contributed to a grade.
 
@@ -39,13 +41,34 @@ class Finding:
     grade_max: int
     detail: str
 
+    def __init__(
+        self,
+        domain: str,
+        assessed: bool,
+        present: bool | None,
+        attributed_to_other_cause: bool | None,
+        grade_min: int,
+        grade_max: int,
+        detail: str,
+    ) -> None:
+        # Each slot is set through its descriptor: a frozen dataclass's generated __init__ goes
+        # through object.__setattr__ per field, which costs about half as much again
+        # (docs/performance.md); the object is the same.
+        _set_domain(self, domain)
+        _set_assessed(self, assessed)
+        _set_present(self, present)
+        _set_attributed(self, attributed_to_other_cause)
+        _set_finding_min(self, grade_min)
+        _set_finding_max(self, grade_max)
+        _set_detail(self, detail)
+
     @property
     def grade(self) -> int | None:
         """The grade this domain contributes, or None when the unknowns leave it open."""
         return self.grade_min if self.grade_min == self.grade_max else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class GradeResult:
     """The grade of one assessment on one scale.
 
@@ -77,12 +100,38 @@ class GradeResult:
     excluded: tuple[str, ...] = ()
     instrument: str | None = None
 
-    def __post_init__(self) -> None:
-        expected = self.grade_min if self.grade_min == self.grade_max else None
-        if not 0 <= self.grade_min <= self.grade_max <= 5 or self.grade != expected:
-            raise ValueError(
-                f"inconsistent result: grade={self.grade} range={self.grade_min}-{self.grade_max}"
-            )
+    def __init__(
+        self,
+        scale: str,
+        grade: int | None,
+        grade_min: int,
+        grade_max: int,
+        findings: tuple[Finding, ...],
+        drivers: tuple[str, ...],
+        missing: tuple[str, ...],
+        decisions: tuple[str, ...],
+        criteria_version: str,
+        explanation: str,
+        excluded: tuple[str, ...] = (),
+        instrument: str | None = None,
+    ) -> None:
+        if not 0 <= grade_min <= grade_max <= GRADE_MAX or grade != (
+            grade_min if grade_min == grade_max else None
+        ):
+            raise ValueError(f"inconsistent result: grade={grade} range={grade_min}-{grade_max}")
+        # Set through the slot descriptors, as Finding does.
+        _set_scale(self, scale)
+        _set_grade(self, grade)
+        _set_grade_min(self, grade_min)
+        _set_grade_max(self, grade_max)
+        _set_findings(self, findings)
+        _set_drivers(self, drivers)
+        _set_missing(self, missing)
+        _set_decisions(self, decisions)
+        _set_version(self, criteria_version)
+        _set_explanation(self, explanation)
+        _set_excluded(self, excluded)
+        _set_instrument(self, instrument)
 
     @property
     def determined(self) -> bool:
@@ -109,15 +158,7 @@ class GradeResult:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
-# --- Building results fast (for the grading functions; not public) ---------------------------
-
-# A Finding and a GradeResult are built by setting their slots directly: the same objects as the
-# constructors build, without the frozen dataclass's per-field object.__setattr__ (the
-# constructors cost 1.2-1.7 µs each on a slow machine) and, for the result, without re-checking
-# that grade, grade_min and grade_max agree: the callers build them so that they do.
-# tests/test_icans_fastpath.py and tests/test_crs_fastpath.py check the field lists and rebuild
-# results with the constructors.
-_FINDING_FIELDS = (
+_FINDING_SLOTS = (
     "domain",
     "assessed",
     "present",
@@ -126,7 +167,16 @@ _FINDING_FIELDS = (
     "grade_max",
     "detail",
 )
-_RESULT_FIELDS = (
+(
+    _set_domain,
+    _set_assessed,
+    _set_present,
+    _set_attributed,
+    _set_finding_min,
+    _set_finding_max,
+    _set_detail,
+) = (Finding.__dict__[name].__set__ for name in _FINDING_SLOTS)
+_RESULT_SLOTS = (
     "scale",
     "grade",
     "grade_min",
@@ -140,16 +190,6 @@ _RESULT_FIELDS = (
     "excluded",
     "instrument",
 )
-_new = object.__new__
-(
-    _set_domain,
-    _set_assessed,
-    _set_present,
-    _set_attributed,
-    _set_finding_min,
-    _set_finding_max,
-    _set_detail,
-) = (Finding.__dict__[name].__set__ for name in _FINDING_FIELDS)
 (
     _set_scale,
     _set_grade,
@@ -163,62 +203,7 @@ _new = object.__new__
     _set_explanation,
     _set_excluded,
     _set_instrument,
-) = (GradeResult.__dict__[name].__set__ for name in _RESULT_FIELDS)
-
-
-def _new_finding(
-    domain: str,
-    assessed: bool,
-    present: bool | None,
-    attributed_to_other_cause: bool | None,
-    grade_min: int,
-    grade_max: int,
-    detail: str,
-) -> Finding:
-    """``Finding(...)``, built by setting its slots."""
-    finding: Finding = _new(Finding)
-    _set_domain(finding, domain)
-    _set_assessed(finding, assessed)
-    _set_present(finding, present)
-    _set_attributed(finding, attributed_to_other_cause)
-    _set_finding_min(finding, grade_min)
-    _set_finding_max(finding, grade_max)
-    _set_detail(finding, detail)
-    return finding
-
-
-def _new_grade_result(
-    scale: str,
-    grade_min: int,
-    grade_max: int,
-    findings: tuple[Finding, ...],
-    drivers: tuple[str, ...],
-    missing: tuple[str, ...],
-    decisions: tuple[str, ...],
-    criteria_version: str,
-    explanation: str,
-    excluded: tuple[str, ...] = (),
-    instrument: str | None = None,
-) -> GradeResult:
-    """``GradeResult(...)``, built by setting its slots.
-
-    The grade is ``grade_min`` when the bounds meet, else None; the caller guarantees
-    ``0 <= grade_min <= grade_max <= 5``.
-    """
-    result: GradeResult = _new(GradeResult)
-    _set_scale(result, scale)
-    _set_grade(result, grade_min if grade_min == grade_max else None)
-    _set_grade_min(result, grade_min)
-    _set_grade_max(result, grade_max)
-    _set_findings(result, findings)
-    _set_drivers(result, drivers)
-    _set_missing(result, missing)
-    _set_decisions(result, decisions)
-    _set_version(result, criteria_version)
-    _set_explanation(result, explanation)
-    _set_excluded(result, excluded)
-    _set_instrument(result, instrument)
-    return result
+) = (GradeResult.__dict__[name].__set__ for name in _RESULT_SLOTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,3 +273,22 @@ class ScoreResult:
     def to_json(self) -> str:
         """The result as a JSON document (UTF-8 text)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+# Transitional names, removed once every scale builds results with the constructors.
+_FINDING_FIELDS = _FINDING_SLOTS
+_RESULT_FIELDS = _RESULT_SLOTS
+
+
+def _new_finding(*args: Any) -> Finding:
+    return Finding(*args)
+
+
+def _new_grade_result(
+    scale: str,
+    grade_min: int,
+    grade_max: int,
+    *rest: Any,
+) -> GradeResult:
+    grade = grade_min if grade_min == grade_max else None
+    return GradeResult(scale, grade, grade_min, grade_max, *rest)
