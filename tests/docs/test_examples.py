@@ -25,7 +25,7 @@ from astct_grading.crs.grading import CrsAssessment
 from astct_grading.icans.grading import IcansAssessment
 from astct_grading.sle.sledai import SledaiVisit
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 SCALES: dict[str, type[BaseModel]] = {
     "crs": CrsAssessment,

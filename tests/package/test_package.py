@@ -36,7 +36,7 @@ def test_import_pulls_in_no_optional_dependency() -> None:
 def test_error_types_are_documented() -> None:
     from pathlib import Path
 
-    page = (Path(__file__).parent.parent / "docs" / "errors.md").read_text(encoding="utf-8")
+    page = (Path(__file__).resolve().parents[2] / "docs" / "errors.md").read_text(encoding="utf-8")
     for error_type in [*ERROR_TYPES, *MISUSE_TYPES]:
         assert f"`{error_type}`" in page, error_type
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 DECISION_IDS = [f"D{n}" for n in (*range(1, 12), *range(13, 21))]
 
 
 def _test_names() -> set[str]:
     names: set[str] = set()
-    for path in (ROOT / "tests").glob("*.py"):
+    for path in (ROOT / "tests").rglob("*.py"):
         names.update(re.findall(r"^\s*def (test_\w+)", path.read_text(encoding="utf-8"), re.M))
     return names
 
@@ -60,3 +60,16 @@ def test_no_install_command_names_the_package_on_an_index() -> None:
     places = [ROOT / "README.md", *DOCS.glob("*.md"), *(ROOT / "astct_grading").rglob("*.py")]
     offending = [str(p.relative_to(ROOT)) for p in places if pattern.search(p.read_text("utf-8"))]
     assert not offending
+
+
+def test_every_file_the_docs_name_exists() -> None:
+    pages = [ROOT / "README.md", ROOT / "CHANGELOG.md", *DOCS.glob("*.md")]
+    pattern = re.compile(r"(?<![\w/.])((?:tests|astct_grading|benchmarks|scripts)/[\w/]+\.\w+)")
+    named = {
+        (page.relative_to(ROOT).as_posix(), path)
+        for page in pages
+        if page.name != "CHANGELOG.md"  # the changelog names files as they were then
+        for path in pattern.findall(page.read_text(encoding="utf-8"))
+    }
+    missing = sorted((page, path) for page, path in named if not (ROOT / path).exists())
+    assert not missing, f"pages name files that do not exist: {missing}"

@@ -1,10 +1,11 @@
-"""Write the golden corpus: generated inputs with the full JSON result of each (tests/golden/).
+"""Write the golden corpus: inputs with the full JSON result of each (tests/golden/data/).
 
 The corpus freezes what the library answers, record by record, so that a rebuild of the inside
-can prove its results unchanged (a golden test compares every line). Each scale gets
-distinct valid records at every completeness level and invalid ones
-(``strategies.records(valid=False)``), drawn with fixed seeds; a share is graded under the
-non-default options of the decisions, so the named alternatives are frozen too.
+can prove its results unchanged (tests/golden/test_golden.py compares every line, byte for
+byte). Each scale gets a generated corpus, distinct valid records at every completeness level and
+invalid ones (``strategies.records``), drawn with fixed seeds, a share graded again under the
+non-default options of the decisions; and a boundary corpus, records drawn from value tables on
+every cut-off (tests/golden/boundary.py), each graded under every option set.
 
 A line of a corpus file is one JSON object:
 
@@ -13,7 +14,8 @@ A line of a corpus file is one JSON object:
 * ``result``: the result's ``to_json()`` document, or ``errors``: the validation errors
   (``type``, ``loc``, ``msg``), or ``misuse``: a library error's type and message.
 
-Run it only to freeze a new corpus on purpose (``make golden``, i.e. ``python -m tests.golden``);
+Run it only to freeze a new corpus on purpose (``make golden``, i.e.
+``python -m tests.golden.corpus [file names without .jsonl.gz]``);
 a change to the corpus is a change of results, listed in CHANGELOG.md under "Grading changes".
 """
 
@@ -57,8 +59,9 @@ from astct_grading.sle import (
     score_sledai2k,
 )
 from astct_grading.strategies import Completeness, records
+from tests.golden.boundary import boundary_records
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parent / "data"
 
 #: The scales whose corpus holds at least 20,000 distinct records.
 MIN_DISTINCT = {"crs": 20_000, "icans": 20_000, "sledai": 20_000}
@@ -68,7 +71,14 @@ _SLEDAI_OPTIONS = {"more_than_two": Sledai2kOptions(arthritis_threshold="more_th
 
 @dataclass(frozen=True)
 class Corpus:
-    """One corpus file: a model, its grading function, sizes and the named option sets."""
+    """One corpus file: a model, its grading function, where its records come from, and the
+    named option sets.
+
+    A generated corpus (``boundary`` False) draws ``per_level`` distinct records at each
+    completeness level and ``invalid`` invalid ones from ``strategies.records``, and grades every
+    fifth again under each named option set. A boundary corpus takes the records of
+    tests/golden/boundary.py and grades every one under each option set.
+    """
 
     name: str
     model: type[BaseModel]
@@ -76,6 +86,12 @@ class Corpus:
     per_level: int
     invalid: int
     options: Mapping[str, Any]
+    boundary: bool = False
+
+    @property
+    def file(self) -> str:
+        """The corpus file's name."""
+        return f"{self.name}{'_boundary' if self.boundary else ''}.jsonl.gz"
 
 
 CORPORA: tuple[Corpus, ...] = (
@@ -110,6 +126,32 @@ CORPORA: tuple[Corpus, ...] = (
         200,
         {"resolution_48h": CourseOptions(resolution_hours=48.0)},
     ),
+    # The boundary corpora: every record sits on the cut-offs (tests/golden/boundary.py).
+    Corpus(
+        "crs",
+        CrsAssessment,
+        grade_crs,
+        0,
+        0,
+        {"cannula_unknown": CrsOptions(unlabelled_cannula_without_flow="unknown")},
+        boundary=True,
+    ),
+    Corpus("ice", IceAssessment, score_ice, 0, 0, {}, boundary=True),
+    Corpus("capd", CapdAssessment, score_capd, 0, 0, {}, boundary=True),
+    Corpus(
+        "icans",
+        IcansAssessment,
+        grade_icans,
+        0,
+        0,
+        {"ice_from_age_11": IcansOptions(ice_min_age_years=11.0)},
+        boundary=True,
+    ),
+    Corpus("sledai", SledaiVisit, score_sledai2k, 0, 0, _SLEDAI_OPTIONS, boundary=True),
+    Corpus("sledai_change", SledaiChangeInput, change_from_baseline, 0, 0, {}, boundary=True),
+    Corpus("sri4", Sri4Input, assess_sri4, 0, 0, {}, boundary=True),
+    Corpus("doris", DorisInput, assess_doris_remission, 0, 0, {}, boundary=True),
+    Corpus("lldas", LldasInput, assess_lldas, 0, 0, {}, boundary=True),
 )
 
 
@@ -172,7 +214,14 @@ def distinct(
 
 
 def lines(corpus: Corpus) -> list[dict[str, Any]]:
-    """Every line of a corpus, in a fixed order: every input distinct."""
+    """Every line of a corpus, in a fixed order."""
+    names = sorted(corpus.options)
+    if corpus.boundary:
+        return [
+            outcome(corpus, record, name)
+            for record in boundary_records(corpus.name)
+            for name in (None, *names)
+        ]
     drawn: list[Any] = []
     seen: set[str] = set()
     levels: tuple[Completeness, ...] = ("complete", "partial", "any")
@@ -180,7 +229,6 @@ def lines(corpus: Corpus) -> list[dict[str, Any]]:
         strategy = records(corpus.model, completeness=level)
         drawn += distinct(strategy, corpus.per_level, 2019 + offset, seen)
     drawn += distinct(records(corpus.model, valid=False), corpus.invalid, 2025, seen)
-    names = sorted(corpus.options)
     out = []
     for number, record in enumerate(drawn):
         # Every fifth record is graded again under each named option set.
@@ -192,13 +240,12 @@ def lines(corpus: Corpus) -> list[dict[str, Any]]:
 
 def path(corpus: Corpus, folder: Path = GOLDEN) -> Path:
     """The corpus file of ``corpus``."""
-    return folder / f"{corpus.name}.jsonl.gz"
+    return folder / corpus.file
 
 
 def read(corpus: Corpus, folder: Path = GOLDEN) -> list[dict[str, Any]]:
-    """The lines of a corpus file."""
-    with gzip.open(path(corpus, folder), "rt", encoding="utf-8") as stream:
-        return [json.loads(line) for line in stream]
+    """The lines of a corpus file, parsed."""
+    return [json.loads(line) for line in read_texts(corpus, folder)]
 
 
 def text(line: Mapping[str, Any]) -> str:
@@ -209,8 +256,10 @@ def text(line: Mapping[str, Any]) -> str:
 
 def read_texts(corpus: Corpus, folder: Path = GOLDEN) -> list[str]:
     """The stored lines of a corpus file, as text."""
-    with gzip.open(path(corpus, folder), "rt", encoding="utf-8") as stream:
-        return stream.read().splitlines()
+    with gzip.open(path(corpus, folder), "rt", encoding="utf-8", newline="\n") as stream:
+        # Lines end at "\n" only: inputs may hold U+2028, U+0085 and the like, which
+        # str.splitlines would also split at.
+        return stream.read().split("\n")[:-1]
 
 
 def write(corpus: Corpus, target: Path) -> int:
@@ -232,10 +281,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     GOLDEN.mkdir(parents=True, exist_ok=True)
     for corpus in CORPORA:
-        if args.names and corpus.name not in args.names:
+        if args.names and corpus.file.split(".")[0] not in args.names:
             continue
         count = write(corpus, GOLDEN)
-        print(f"{corpus.name}: {count} lines", file=sys.stderr)
+        print(f"{corpus.file}: {count} lines", file=sys.stderr)
     return 0
 
 
