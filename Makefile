@@ -35,7 +35,7 @@ bench: $(STAMP)
 
 # Freeze the golden corpus again (tests/golden/): only on purpose, with the change in CHANGELOG.md.
 golden: $(STAMP)
-	$(BIN)/python -m tests.golden
+	$(BIN)/python -m tests.golden.corpus
 
 clean:
 	rm -rf $(VENV) .coverage .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks

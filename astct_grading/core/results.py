@@ -10,12 +10,13 @@ the criteria version.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from astct_grading.core.bounds import GRADE_MAX
 
-__all__ = ["Finding", "GradeResult", "ScoreItem", "ScoreResult"]
+__all__ = ["Explanation", "Finding", "GradeResult", "ScoreItem", "ScoreResult"]
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -68,7 +69,20 @@ class Finding:
         return self.grade_min if self.grade_min == self.grade_max else None
 
 
-@dataclass(frozen=True, slots=True, init=False)
+#: The parts of a grade result that explain it, in field order: findings, drivers, missing,
+#: decisions, explanation, excluded, instrument. A deferred result computes them on first access.
+Explanation = tuple[
+    tuple[Finding, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    str,
+    tuple[str, ...],
+    "str | None",
+]
+
+
+@dataclass(frozen=True, init=False)
 class GradeResult:
     """The grade of one assessment on one scale.
 
@@ -85,7 +99,27 @@ class GradeResult:
         explanation: one line a reviewer can read, consistent with the inputs.
         excluded: findings recorded but excluded from grading by the criteria.
         instrument: the encephalopathy instrument used (ICANS only: ``ICE`` or ``CAPD``).
+
+    A grading function may build a result whose explaining parts (findings to instrument) are
+    computed on first access (:meth:`deferred`): the grade and its bounds are set at once, and the
+    result reads, compares, hashes, copies and serialises exactly as one built whole.
     """
+
+    __slots__ = (
+        "_explain",
+        "criteria_version",
+        "decisions",
+        "drivers",
+        "excluded",
+        "explanation",
+        "findings",
+        "grade",
+        "grade_max",
+        "grade_min",
+        "instrument",
+        "missing",
+        "scale",
+    )
 
     scale: str
     grade: int | None
@@ -97,8 +131,8 @@ class GradeResult:
     decisions: tuple[str, ...]
     criteria_version: str
     explanation: str
-    excluded: tuple[str, ...] = ()
-    instrument: str | None = None
+    excluded: tuple[str, ...]
+    instrument: str | None
 
     def __init__(
         self,
@@ -124,14 +158,56 @@ class GradeResult:
         _set_grade(self, grade)
         _set_grade_min(self, grade_min)
         _set_grade_max(self, grade_max)
-        _set_findings(self, findings)
-        _set_drivers(self, drivers)
-        _set_missing(self, missing)
-        _set_decisions(self, decisions)
         _set_version(self, criteria_version)
-        _set_explanation(self, explanation)
-        _set_excluded(self, excluded)
-        _set_instrument(self, instrument)
+        _set_explaining(
+            self, (findings, drivers, missing, decisions, explanation, excluded, instrument)
+        )
+
+    @classmethod
+    def deferred(
+        cls,
+        scale: str,
+        grade_min: int,
+        grade_max: int,
+        criteria_version: str,
+        explain: Callable[[], Explanation],
+    ) -> GradeResult:
+        """A result whose explaining parts ``explain()`` computes on first access.
+
+        ``explain`` is called at most once (in one thread; a second thread may call it again and
+        gets the same parts) and must return the same parts whenever it is called.
+
+        Example:
+            >>> result = GradeResult.deferred(
+            ...     "CRS", 1, 1, "ASTCT-2019", lambda: ((), ("fever",), (), (), "fever", (), None)
+            ... )
+            >>> result.grade, result.drivers
+            (1, ('fever',))
+        """
+        if not 0 <= grade_min <= grade_max <= GRADE_MAX:
+            raise ValueError(f"inconsistent result: range={grade_min}-{grade_max}")
+        result: GradeResult = _new(cls)
+        _set_scale(result, scale)
+        _set_grade(result, grade_min if grade_min == grade_max else None)
+        _set_grade_min(result, grade_min)
+        _set_grade_max(result, grade_max)
+        _set_version(result, criteria_version)
+        _set_explain(result, explain)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for a slot not set yet: an explaining part of a deferred result.
+        if name not in _EXPLAINING:
+            raise AttributeError(name)
+        _set_explaining(self, _get_explain(self)())
+        return getattr(self, name)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _RESULT_SLOTS)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for setter, value in zip(_RESULT_SETTERS, state, strict=True):
+            setter(self, value)
 
     @property
     def determined(self) -> bool:
@@ -190,6 +266,7 @@ _RESULT_SLOTS = (
     "excluded",
     "instrument",
 )
+_RESULT_SETTERS = tuple(GradeResult.__dict__[name].__set__ for name in _RESULT_SLOTS)
 (
     _set_scale,
     _set_grade,
@@ -203,7 +280,28 @@ _RESULT_SLOTS = (
     _set_explanation,
     _set_excluded,
     _set_instrument,
-) = (GradeResult.__dict__[name].__set__ for name in _RESULT_SLOTS)
+) = _RESULT_SETTERS
+#: The explaining parts, in the order of :data:`Explanation`.
+_EXPLAINING = frozenset(
+    ("findings", "drivers", "missing", "decisions", "explanation", "excluded", "instrument")
+)
+_EXPLAINING_SETTERS = (
+    _set_findings,
+    _set_drivers,
+    _set_missing,
+    _set_decisions,
+    _set_explanation,
+    _set_excluded,
+    _set_instrument,
+)
+_set_explain = GradeResult.__dict__["_explain"].__set__
+_get_explain = GradeResult.__dict__["_explain"].__get__
+_new = object.__new__
+
+
+def _set_explaining(result: GradeResult, parts: Explanation) -> None:
+    for setter, value in zip(_EXPLAINING_SETTERS, parts, strict=True):
+        setter(result, value)
 
 
 @dataclass(frozen=True, slots=True)

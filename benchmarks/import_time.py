@@ -1,0 +1,55 @@
+"""Import time of the package against importing pydantic itself, in fresh interpreters.
+
+Each statement runs in a new ``python -c`` process, alternating between the two so that the
+machine's load falls on both alike; the figure is the median wall time of each, and their ratio
+(the budget, design.md: ``from astct_grading import grade_crs`` at most 1.5x ``import pydantic``).
+Usage::
+
+    .venv/bin/python -m benchmarks.import_time [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+STATEMENTS = {
+    "python": "pass",
+    "pydantic": "import pydantic",
+    "grade_crs": "from astct_grading import grade_crs",
+    "everything": "import astct_grading as a; [getattr(a, n) for n in a.__all__]",
+}
+
+
+def _time(statement: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", statement], check=True)
+    return time.perf_counter() - start
+
+
+def measure(runs: int) -> dict[str, float]:
+    """The median seconds of each statement over ``runs`` alternating runs."""
+    times: dict[str, list[float]] = {name: [] for name in STATEMENTS}
+    for _ in range(runs):
+        for name, statement in STATEMENTS.items():
+            times[name].append(_time(statement))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the medians and the ratios to ``import pydantic``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="runs of each statement")
+    args = parser.parse_args(argv)
+    medians = measure(args.runs)
+    base = medians["pydantic"]
+    for name, seconds in medians.items():
+        print(f"{name:<11} {seconds * 1000:7.1f} ms   {seconds / base:4.2f}x import pydantic")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

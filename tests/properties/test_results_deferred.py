@@ -1,0 +1,110 @@
+"""A result whose explaining parts are computed on first access is the same result as one built
+whole (core/results.py, ``GradeResult.deferred``): it reads, compares, hashes, copies, pickles and
+serialises alike, stays frozen, and computes its parts only when one is read."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from astct_grading.core.results import Explanation, Finding, GradeResult
+
+names = st.text(alphabet="abcdefghij_", min_size=1, max_size=8)
+findings = st.builds(
+    Finding,
+    names,
+    st.booleans(),
+    st.none() | st.booleans(),
+    st.none() | st.booleans(),
+    st.integers(0, 2),
+    st.integers(2, 5),
+    st.text(max_size=20),
+)
+explanations: st.SearchStrategy[Explanation] = st.tuples(
+    st.lists(findings, max_size=4).map(tuple),
+    st.lists(names, max_size=3).map(tuple),
+    st.lists(names, max_size=3).map(tuple),
+    st.lists(st.sampled_from(["D1", "D2", "D13"]), max_size=3).map(tuple),
+    st.text(max_size=40),
+    st.lists(names, max_size=2).map(tuple),
+    st.none() | st.sampled_from(["ICE", "CAPD"]),
+)
+bounds = st.tuples(st.integers(0, 5), st.integers(0, 5)).map(sorted)
+
+
+def _pair(low: int, high: int, parts: Explanation) -> tuple[GradeResult, GradeResult, list[int]]:
+    calls: list[int] = []
+
+    def explain() -> Explanation:
+        calls.append(1)
+        return parts
+
+    findings_, drivers, missing, decisions, explanation, excluded, instrument = parts
+    grade = low if low == high else None
+    whole = GradeResult(
+        "CRS",
+        grade,
+        low,
+        high,
+        findings_,
+        drivers,
+        missing,
+        decisions,
+        "ASTCT-2019",
+        explanation,
+        excluded,
+        instrument,
+    )
+    return whole, GradeResult.deferred("CRS", low, high, "ASTCT-2019", explain), calls
+
+
+@given(bounds, explanations)
+def test_a_deferred_result_is_the_result_built_whole(span: list[int], parts: Explanation) -> None:
+    whole, deferred, calls = _pair(span[0], span[1], parts)
+    assert (deferred.grade, deferred.grade_min, deferred.grade_max) == (
+        whole.grade,
+        whole.grade_min,
+        whole.grade_max,
+    )
+    assert calls == []  # the bounds do not compute the explaining parts
+    assert deferred == whole
+    assert calls == [1]  # computed once, then kept
+    assert hash(deferred) == hash(whole)
+    assert repr(deferred) == repr(whole)
+    assert deferred.to_json() == whole.to_json()
+    assert deferred.to_dict() == whole.to_dict()
+    assert calls == [1]
+
+
+@pytest.mark.parametrize(
+    "copier",
+    [pickle.loads, copy.copy, copy.deepcopy, dataclasses.replace],
+    ids=["pickle", "copy", "deepcopy", "replace"],
+)
+@given(parts=explanations)
+def test_a_deferred_result_copies_as_the_whole_one(copier: Any, parts: Explanation) -> None:
+    whole, deferred, _ = _pair(1, 3, parts)
+    copied = copier(pickle.dumps(deferred)) if copier is pickle.loads else copier(deferred)
+    assert copied == whole
+    assert copied.to_json() == whole.to_json()
+
+
+def test_a_deferred_result_is_frozen_and_knows_its_attributes() -> None:
+    _, deferred, _ = _pair(0, 0, ((), (), (), (), "CRS grade 0.", (), None))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        deferred.grade = 1  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="no_such_part"):
+        deferred.no_such_part  # noqa: B018
+    assert deferred.explanation == "CRS grade 0."
+
+
+@pytest.mark.parametrize(("low", "high"), [(-1, 2), (3, 2), (0, 6)])
+def test_a_deferred_result_refuses_impossible_bounds(low: int, high: int) -> None:
+    with pytest.raises(ValueError, match="inconsistent result"):
+        GradeResult.deferred("CRS", low, high, "ASTCT-2019", lambda: ((), (), (), (), "", (), None))
