@@ -2,49 +2,45 @@
 #
 #   make mutation                      every group below, one after the other (slow: about an
 #                                      hour on 2 cores; see docs/mutation.md for the last figures)
-#   make mutation MUTATION_GROUPS=crs  one group (crs bounds icans sledai response criteria)
+#   make mutation MUTATION_GROUPS=crs  one group (core crs icans sle criteria)
 #   make mutation-report               the survivors and the score of each group already run
 #
-# Each group mutates one module and runs only the fast tests of that module (mutmut then picks,
-# for each mutant, the tests that reach the mutated function). A group runs in its own scratch
-# copy of astct_grading/ and tests/ under $(MUTATION_DIR) with a generated setup.cfg, so the work tree is
-# never touched and the project's pyproject.toml needs no [tool.mutmut] table. Read a surviving
-# mutant with: cd $(MUTATION_DIR)/GROUP && ../../$(BIN)/mutmut show NAME
+# Each group mutates one package and runs only the fast tests of that package and the golden
+# boundary corpora (mutmut then picks, for each mutant, the tests that reach the mutated
+# function). A group runs in its own scratch copy of astct_grading/ and tests/ under
+# $(MUTATION_DIR) with a generated setup.cfg, so the work tree is never touched and the project's
+# pyproject.toml needs no [tool.mutmut] table. Read a surviving mutant with:
+# cd $(MUTATION_DIR)/GROUP && ../../$(BIN)/mutmut show NAME
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN ?= $(VENV)/bin
 MUTATION_DIR ?= build/mutation
-MUTATION_ALL_GROUPS := crs bounds icans sledai response criteria
+MUTATION_ALL_GROUPS := core crs icans sle criteria
 MUTATION_GROUPS ?= $(MUTATION_ALL_GROUPS)
 MUTATION_JOBS ?= 2
 MUTATION_STAMP := $(VENV)/.mutation-stamp
-MUTATION_KILLS := tests/test_mutation_kills_snapshots.py::test_results_are_unchanged
+MUTATION_GOLDEN := tests/golden/test_golden.py::test_every_frozen_answer_is_unchanged
 
-# Per group: the module(s) mutated, then the test files that exercise them. The tests written to
-# kill survivors (tests/test_mutation_kills_snapshots.py, for every group, and
-# tests/test_mutation_kills_<group>*.py) are added automatically.
-MUTATE_crs := astct_grading/crs/grading.py
+# Per group: the modules mutated, the boundary corpora of the golden tests that pin every part of
+# a result (tests/golden/), and the specification, property and equivalence tests of the scale.
+MUTATE_core := astct_grading/core/bounds.py astct_grading/core/results.py
+CORPORA_core := crs ice capd icans
+TESTS_core := tests/properties/test_bounds*.py tests/properties/test_results*.py \
+	tests/spec/test_results*.py
+MUTATE_crs := astct_grading/crs/*
 CORPORA_crs := crs
-CORPORA_bounds := crs icans
+TESTS_crs := $(wildcard tests/*/test_crs*.py)
+MUTATE_icans := astct_grading/icans/*
 CORPORA_icans := ice capd icans
-CORPORA_sledai := sledai
-CORPORA_response := change sri4 doris lldas
-CORPORA_criteria := crs ice capd icans sledai sri4 doris lldas
-TESTS_crs := tests/test_crs.py tests/test_crs_properties.py tests/test_crs_fastpath.py
-MUTATE_bounds := astct_grading/core/bounds.py
-TESTS_bounds := tests/test_bounds_results.py tests/test_crs.py tests/test_crs_properties.py \
-	tests/test_crs_fastpath.py
-MUTATE_icans := astct_grading/icans/grading.py
-TESTS_icans := tests/test_icans.py tests/test_icans_properties.py tests/test_icans_fastpath.py
-MUTATE_sledai := astct_grading/sle/sledai.py
-TESTS_sledai := tests/test_sledai.py tests/test_sledai_properties.py
-MUTATE_response := astct_grading/sle/response.py
-TESTS_response := tests/test_sle_response.py tests/test_sle_response_properties.py \
-	tests/test_sle_response_pga.py
+TESTS_icans := $(wildcard tests/*/test_icans*.py tests/*/test_ice*.py tests/*/test_capd*.py)
+MUTATE_sle := astct_grading/sle/*
+CORPORA_sle := sledai sledai_change sri4 doris lldas
+TESTS_sle := $(wildcard tests/*/test_sledai*.py tests/*/test_response*.py tests/*/test_sri4*.py \
+	tests/*/test_doris*.py tests/*/test_lldas*.py)
 MUTATE_criteria := astct_grading/criteria/*
-TESTS_criteria := tests/test_crs.py tests/test_icans.py tests/test_sledai.py \
-	tests/test_sle_response.py
+CORPORA_criteria := crs ice capd icans sledai sri4 doris lldas
+TESTS_criteria := $(wildcard tests/spec/test_*.py)
 
 .PHONY: mutation mutation-report $(addprefix mutation-,$(MUTATION_ALL_GROUPS))
 
@@ -57,8 +53,8 @@ mutation: $(addprefix mutation-,$(MUTATION_GROUPS))
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) mutation-report \
 		MUTATION_GROUPS="$(MUTATION_GROUPS)"
 
-# One scratch copy per group: astct_grading/, tests/, docs/ (some tests read it), pyproject.toml and a
-# generated setup.cfg.
+# One scratch copy per group: astct_grading/, tests/, docs/ (some tests read it), pyproject.toml
+# and a generated setup.cfg.
 $(addprefix mutation-,$(MUTATION_ALL_GROUPS)): mutation-%: $(MUTATION_STAMP)
 	rm -rf $(MUTATION_DIR)/$*
 	mkdir -p $(MUTATION_DIR)/$*
@@ -66,7 +62,7 @@ $(addprefix mutation-,$(MUTATION_ALL_GROUPS)): mutation-%: $(MUTATION_STAMP)
 	printf '%s\n' '[mutmut]' 'source_paths = astct_grading' 'also_copy =' '    docs' '    README.md' \
 		'only_mutate =' $(patsubst %,'    %',$(MUTATE_$*)) \
 		'pytest_add_cli_args_test_selection =' \
-		$(patsubst %,'    %',$(TESTS_$*) $(foreach c,$(CORPORA_$*),$(MUTATION_KILLS)[$(c)]) $(wildcard tests/test_mutation_kills_$*.py)) \
+		$(patsubst %,'    %',$(wildcard $(TESTS_$*)) $(foreach c,$(CORPORA_$*),$(MUTATION_GOLDEN)[$(c)_boundary])) \
 		'pytest_add_cli_args =' '    -p' '    no:cacheprovider' '    -q' \
 		> $(MUTATION_DIR)/$*/setup.cfg
 	cd $(MUTATION_DIR)/$* && $(abspath $(BIN))/mutmut run --max-children $(MUTATION_JOBS) \
