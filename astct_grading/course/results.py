@@ -1,7 +1,7 @@
 """The results of a graded course: graded assessments, episodes, summaries, the whole course.
 
 Every result is a frozen dataclass; :class:`CourseResult` is serialised by one path,
-:func:`jsonable` (``to_dict``) and ``json.dumps`` of it (``to_json``).
+:func:`fields_of` (``to_dict``) and ``json.dumps`` of it (``to_json``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ __all__ = [
     "PatientSummary",
     "ScaleSummary",
     "TimedGrade",
+    "fields_of",
     "jsonable",
 ]
 
@@ -182,10 +183,11 @@ class PatientSummary:
 def jsonable(value: Any) -> Any:
     """``value`` as JSON-compatible data: datetimes and dates as ISO 8601, enums by value.
 
-    The one serialisation of the course and report results: :meth:`CourseResult.to_dict` and
-    :meth:`~astct_grading.report.CohortReport.to_dict` are this function, and their ``to_json``
-    dumps what it returns. Dataclasses become objects field by field, input models their
-    ``model_dump()``, tuples lists.
+    Dataclasses become objects field by field (:func:`fields_of`), input models their
+    ``model_dump()``, tuples lists. A grade, score or response inside a course is walked field by
+    field too rather than through its own ``asdict``-based ``to_dict``, which would copy it first
+    and double the cost; the two give the same JSON, which
+    ``tests/equivalence/test_course_json.py`` checks for every kind of result a course holds.
 
     Example:
         >>> from datetime import date
@@ -199,12 +201,26 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, InputModel):
         return jsonable(value.model_dump())
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
+        return fields_of(value)
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value
+
+
+def fields_of(result: Any) -> dict[str, Any]:
+    """A dataclass ``result`` as a JSON-compatible object, field by field in declaration order.
+
+    The ``to_dict`` of :class:`CourseResult` and of :class:`~astct_grading.report.CohortReport`:
+    the one serialisation of the course and report results (``to_json`` dumps it).
+
+    Example:
+        >>> summary = ScaleSummary("ICANS", False, None, 0, 4, 0, 0, None, None, None, None, None)
+        >>> fields_of(summary)["max_grade_max"]
+        4
+    """
+    return {f.name: jsonable(getattr(result, f.name)) for f in fields(result)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,8 +258,7 @@ class CourseResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain JSON-compatible data (times as ISO 8601 strings)."""
-        data: dict[str, Any] = jsonable(self)
-        return data
+        return fields_of(self)
 
     def to_json(self) -> str:
         """The result as a JSON document (UTF-8 text)."""

@@ -29,6 +29,10 @@ from astct_grading.sle.sledai import Sledai2kOptions, Sledai2kResult, score_sled
 __all__ = ["RESPONSE_DEFINITIONS", "SledaiPoint", "trajectory"]
 
 
+#: The response definitions assessed at each follow-up visit, in report order (D19).
+RESPONSE_DEFINITIONS = ("SRI-4", "DORIS remission", "LLDAS")
+
+
 @dataclass(frozen=True, slots=True)
 class SledaiPoint:
     """One SLEDAI-2K visit of the trajectory, with change and responses from baseline.
@@ -56,12 +60,8 @@ class SledaiPoint:
     @property
     def responses(self) -> dict[str, ResponseResult]:
         """The response definitions assessed at this visit, by name (empty at baseline)."""
-        found = {"SRI-4": self.sri4, "DORIS remission": self.doris, "LLDAS": self.lldas}
-        return {name: result for name, result in found.items() if result is not None}
-
-
-#: The response definitions assessed at each follow-up visit, in report order (D19).
-RESPONSE_DEFINITIONS = ("SRI-4", "DORIS remission", "LLDAS")
+        found = zip(RESPONSE_DEFINITIONS, (self.sri4, self.doris, self.lldas), strict=True)
+        return {name: result for name, result in found if result is not None}
 
 
 def _point(

@@ -4,7 +4,7 @@
 patients by their maximum CRS and ICANS grade, summarises onset and duration, the SLEDAI-2K
 trajectory and the response definitions. :meth:`CohortReport.to_dict` and
 :meth:`CohortReport.to_json` give it as data, by the one serialisation of course results
-(:func:`astct_grading.course.results.jsonable`).
+(:func:`astct_grading.course.results.fields_of`).
 
 Unknown is never normal (decisions.md D13): a patient whose maximum grade is a range is counted in
 its own "undetermined" row and never folded into a grade; "any grade" and "grade >= 3" count the
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from astct_grading.course.results import CourseResult, ScaleSummary, jsonable
+from astct_grading.course.results import CourseResult, ScaleSummary, fields_of
 from astct_grading.course.trajectory import RESPONSE_DEFINITIONS
 from astct_grading.sle.response import Outcome
 
@@ -238,8 +238,7 @@ class CohortReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-compatible data."""
-        data: dict[str, Any] = jsonable(self)
-        return data
+        return fields_of(self)
 
     def to_json(self) -> str:
         """The report as a JSON document (UTF-8 text)."""
