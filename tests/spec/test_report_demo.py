@@ -15,13 +15,15 @@ from typing import Any
 
 import pytest
 
-from astct_grading.course.grading import CourseResult, grade_course
-from astct_grading.crs.grading import grade_crs
-from astct_grading.icans.grading import grade_icans
-from astct_grading.report.cohort import demo_report, load_demo_cohort, render_text
+from astct_grading.course import CourseResult, grade_course
+from astct_grading.crs import grade_crs
+from astct_grading.icans import grade_icans
+from astct_grading.report import demo_report, load_demo_cohort, render_text
 from astct_grading.sle.sledai import score_sledai2k
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
+
+
 WAIVING = {"tocilizumab", "corticosteroid", "antipyretic", "siltuximab", "anakinra"}
 
 

@@ -1,38 +1,26 @@
-"""The cohort report: the tables a CAR-T trial reports, from graded courses.
+"""The cohort report's tables, built from graded courses.
 
 :func:`build_report` takes graded courses (:func:`astct_grading.course.grade_course`) and counts
 patients by their maximum CRS and ICANS grade, summarises onset and duration, the SLEDAI-2K
-trajectory and the response definitions. :func:`render_text` prints it for a terminal;
-:meth:`CohortReport.to_dict` and :meth:`CohortReport.to_json` give it as data.
+trajectory and the response definitions. :meth:`CohortReport.to_dict` and
+:meth:`CohortReport.to_json` give it as data, by the one serialisation of course results
+(:func:`astct_grading.course.results.fields_of`).
 
 Unknown is never normal (decisions.md D13): a patient whose maximum grade is a range is counted in
 its own "undetermined" row and never folded into a grade; "any grade" and "grade >= 3" count the
 patients who surely meet them and say separately how many might.
-
-The packaged demo cohort (:func:`load_demo_cohort`, :func:`demo_report`) is synthetic and
-illustrative, not trial data.
 """
 
 from __future__ import annotations
 
 import json
 import statistics
-import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-from pydantic import TypeAdapter
-
-from astct_grading.course.grading import (
-    RESPONSE_DEFINITIONS,
-    Course,
-    CourseResult,
-    ScaleSummary,
-    _plain,
-    grade_course,
-)
+from astct_grading.course.results import CourseResult, ScaleSummary, fields_of
+from astct_grading.course.trajectory import RESPONSE_DEFINITIONS
 from astct_grading.sle.response import Outcome
 
 __all__ = [
@@ -45,9 +33,6 @@ __all__ = [
     "ResponseRow",
     "SledaiRow",
     "build_report",
-    "demo_report",
-    "load_demo_cohort",
-    "render_text",
 ]
 
 #: Grade >= 3 is the "severe" line trials report (ASTCT 2019 grades 3-5).
@@ -253,8 +238,7 @@ class CohortReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-compatible data."""
-        data: dict[str, Any] = _plain(self)
-        return data
+        return fields_of(self)
 
     def to_json(self) -> str:
         """The report as a JSON document (UTF-8 text)."""
@@ -429,7 +413,7 @@ def build_report(
         A frozen :class:`CohortReport`.
 
     Example:
-        >>> from astct_grading.course.grading import grade_course
+        >>> from astct_grading.course import grade_course
         >>> fever = {"temperature": {"value": 38.5, "unit": "C"}, "hypotension": False,
         ...          "oxygen": {"device": "room_air"}}
         >>> results = [grade_course({
@@ -468,194 +452,4 @@ def build_report(
         responses=responses,
         listing=tuple(_line(r) for r in results),
         episodes=tuple(line for r in results for line in _episodes(r)),
-    )
-
-
-# --- Text ------------------------------------------------------------------------------------
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:g}" if value == int(value) else f"{value:.1f}"
-
-
-def _median_range(d: Distribution) -> str:
-    if d.n == 0:
-        text = "-"
-    else:
-        text = f"{_number(d.median)} ({_number(d.minimum)} to {_number(d.maximum)}), n={d.n}"
-    if d.undetermined:
-        text += f"; {d.undetermined} undetermined"
-    return text
-
-
-def _count(row: CountRow) -> str:
-    text = f"  {row.label:<32}{row.n:>4}  {row.percent:>5.1f}%"
-    extra = []
-    if row.undetermined:
-        extra.append(f"+{row.undetermined} undetermined")
-    if row.detail:
-        extra.append(f"ranges {row.detail}")
-    return text + (f"   ({'; '.join(extra)})" if extra else "")
-
-
-def _grade_lines(table: GradeTable, patients: int) -> list[str]:
-    lines = [f"Maximum {table.scale} grade (N={patients})", f"  {'':<32}{'n':>4}  {'%':>6}"]
-    lines += [_count(row) for row in table.by_grade]
-    lines += [_count(table.any_grade), _count(table.severe)]
-    lines.append(f"  {'Onset day, median (range)':<32}{_median_range(table.onset_day)}")
-    duration = _median_range(table.duration_days).replace("undetermined", "not resolved")
-    lines.append(f"  {'Duration (days), median (range)':<32}{duration}")
-    return lines
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-
-    def cell(i: int, text: str) -> str:
-        return text.rjust(widths[i]) if i in right else text.ljust(widths[i])
-
-    return ["  " + "  ".join(cell(i, t) for i, t in enumerate(r)).rstrip() for r in (header, *rows)]
-
-
-def _episode_lines(report: CohortReport) -> list[str]:
-    lines: list[str] = []
-    for e in report.episodes:
-        kind = "" if e.established else " (possible)"
-        text = f"{e.patient_id} {e.scale} episode {e.number}{kind}: onset day {e.onset_day}"
-        text += f", max grade {e.max_grade}"
-        if e.max_grade_day is not None:
-            text += f" (day {e.max_grade_day})"
-        if e.resolution_day is not None:
-            text += f", resolved day {e.resolution_day} ({e.duration_days or 0:.1f} days)"
-        else:
-            text += ", not resolved"
-        if e.without_fever:
-            text += f"; {e.without_fever} assessment(s) graded without fever under the waiver"
-        lines += textwrap.wrap(text, 98, initial_indent="  ", subsequent_indent="      ")
-        for note in e.notes:
-            lines += textwrap.wrap(note, 98, initial_indent="    - ", subsequent_indent="      ")
-    return lines or ["  none"]
-
-
-def render_text(report: CohortReport) -> str:
-    """Render the report for a terminal (plain text, lines of at most 100 characters).
-
-    Args:
-        report: a report from :func:`build_report`.
-
-    Returns:
-        The text, ending with a newline.
-
-    Example:
-        >>> print(render_text(build_report([])).splitlines()[0])
-        Cohort report
-    """
-    lines: list[str] = []
-    if report.notice:
-        lines += [*textwrap.wrap(report.notice, 100), ""]
-    lines.append(report.title)
-    products = ", ".join(f"{name} {n}" for name, n in report.products) or "none"
-    lines.append(f"Patients: {report.patients} ({products})")
-    periods = ", ".join(f"{_number(h)} h" for h in report.resolution_hours) or "-"
-    lines.append("Criteria: ASTCT 2019 (CRS, ICANS), SLEDAI-2K, SRI-4, DORIS 2021, LLDAS.")
-    lines.append(f"Episodes resolve after {periods} without a grade >= 1 finding (D20).")
-    lines.append("")
-    lines += _grade_lines(report.crs, report.patients)
-    lines.append("")
-    lines += _grade_lines(report.icans, report.patients)
-    lines += ["", "Treatments (patients)"]
-    lines += [_count(row) for row in report.treatments] or ["  none"]
-    lines += ["", "Deaths", _count(report.deaths)]
-    lines += ["", "SLEDAI-2K, median (range)"]
-    lines += _table(
-        ("Visit", "Score", "Change from baseline"),
-        [
-            (
-                row.label,
-                _median_range(row.score),
-                _median_range(row.change) if row.change is not None else "",
-            )
-            for row in report.sledai
-        ],
-        set(),
-    )
-    lines += ["", "Responses at follow-up"]
-    lines += _table(
-        ("Visit", "Definition", "Met", "Not met", "Cannot tell"),
-        [
-            (r.label, r.definition, str(r.met), str(r.not_met), str(r.cannot_tell))
-            for r in report.responses
-        ],
-        {2, 3, 4},
-    )
-    lines += ["", "Episodes"]
-    lines += _episode_lines(report)
-    lines += ["", "Patients (CRS and ICANS: maximum grade, onset day, duration in days)"]
-    lines += _table(
-        ("ID", "Product", "CRS", "day", "days", "ICANS", "day", "days", "SLEDAI-2K", "Treated"),
-        [
-            (
-                p.patient_id + (" (died)" if p.died else ""),
-                p.product or "-",
-                p.crs,
-                _number(p.crs_onset_day),
-                _number(p.crs_duration_days),
-                p.icans,
-                _number(p.icans_onset_day),
-                _number(p.icans_duration_days),
-                " > ".join(p.sledai) or "-",
-                ", ".join(p.treatments) or "none",
-            )
-            for p in report.listing
-        ],
-        {3, 4, 6, 7},
-    )
-    return "\n".join(lines) + "\n"
-
-
-# --- The demo cohort -------------------------------------------------------------------------
-
-_COURSES: TypeAdapter[list[Course]] = TypeAdapter(list[Course])
-DEMO_FILE = "demo_cohort.json"
-
-
-def _demo_document() -> dict[str, Any]:
-    text = resources.files("astct_grading").joinpath("data").joinpath(DEMO_FILE).read_text("utf-8")
-    document: dict[str, Any] = json.loads(text)
-    return document
-
-
-def load_demo_cohort() -> list[Course]:
-    """Load the packaged demo cohort: six synthetic patients, illustrative only, not trial data.
-
-    Returns:
-        The patients' courses, validated.
-
-    Example:
-        >>> cohort = load_demo_cohort()
-        >>> len(cohort), sorted({c.product for c in cohort})
-        (6, ['BCMA', 'CD19'])
-    """
-    return _COURSES.validate_python(_demo_document()["courses"])
-
-
-def demo_report() -> CohortReport:
-    """The cohort report for the packaged demo cohort, headed by its illustrative-data notice.
-
-    Returns:
-        The report.
-
-    Example:
-        >>> report = demo_report()
-        >>> report.notice.startswith("ILLUSTRATIVE")
-        True
-    """
-    document = _demo_document()
-    courses = _COURSES.validate_python(document["courses"])
-    return build_report(
-        (grade_course(course) for course in courses),
-        title=str(document["title"]),
-        notice=str(document["notice"]),
     )

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import copy
+import zoneinfo
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from astct_grading.course.grading import Course, CourseResult, grade_course
+from astct_grading import strategies
+from astct_grading.course import Course, CourseResult, grade_course
 
 UTC = timezone.utc
+
+
 INFUSION = datetime(2024, 3, 4, 22, 0, tzinfo=UTC)
+
+
 ZONES = [timezone(timedelta(hours=h)) for h in (-8, -5, 0, 1, 5.5, 9, 14)]
+
 
 # Gaps that sit on and around the 24-hour resolution period (D20).
 GAPS = [0.0, 0.5, 2.0, 6.0, 12.0, 23.99, 24.0, 24.01, 36.0]
+
+
 TEMPERATURES = [None, 36.8, 37.99, 38.0, 39.2]
+
+
 OXYGEN = [
     None,
     {"device": "room_air"},
@@ -231,3 +242,40 @@ def test_course_json_round_trip(raw: dict[str, Any], time_zone: str | None) -> N
     result = grade_course(again).to_dict()
     assert result == grade_course(course).to_dict()
     assert result["time_zone"] == time_zone
+
+
+# --- A fixed-offset zone equal to the infusion's offset changes nothing ----------------------
+
+
+OFFSET_HOURS = st.integers(-12, 14)
+
+
+def _fixed_zone(hours: int) -> str:
+    # POSIX signs: Etc/GMT+5 is five hours *behind* UTC (-05:00).
+    return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
+
+
+def _without_time_zone(result: CourseResult) -> dict[str, Any]:
+    document = result.to_dict()
+    del document["time_zone"]
+    return document
+
+
+@given(course=strategies.courses(max_size=3), hours=OFFSET_HOURS)
+def test_a_fixed_zone_at_the_infusion_offset_changes_nothing(course: Course, hours: int) -> None:
+    raw = course.model_dump()
+    raw["infusion_at"] = course.infusion_at.astimezone(timezone(timedelta(hours=hours)))
+    zone = _fixed_zone(hours)
+    without = grade_course(raw)
+    local = grade_course({**raw, "time_zone": zone})
+    assert local.time_zone == zone
+    assert without.time_zone is None
+    assert _without_time_zone(local) == _without_time_zone(without)
+
+
+def test_the_fixed_zone_names_have_the_infusion_offset() -> None:
+    # The property above is only meaningful if each name really is that offset.
+    moment = datetime(2024, 7, 1, 12, 0, tzinfo=timezone.utc)
+    for hours in range(-12, 15):
+        offset = moment.astimezone(zoneinfo.ZoneInfo(_fixed_zone(hours))).utcoffset()
+        assert offset == timedelta(hours=hours)
