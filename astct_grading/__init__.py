@@ -29,7 +29,7 @@ from astct_grading._version import __version__
 if TYPE_CHECKING:
     from astct_grading.core.results import Finding, GradeResult, ScoreItem, ScoreResult
     from astct_grading.core.validation import Temperature, TemperatureUnit
-    from astct_grading.course.grading import Course, CourseOptions, CourseResult, grade_course
+    from astct_grading.course import Course, CourseOptions, CourseResult, grade_course
     from astct_grading.criteria.crs import (
         CRITERIA_VERSION,
         OxygenDevice,
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
         score_capd,
         score_ice,
     )
-    from astct_grading.report.cohort import (
+    from astct_grading.report import (
         CohortReport,
         build_report,
         demo_report,

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 
 from astct_grading import CrsAssessment, grade_crs
 from astct_grading.crs import grading as crs_module
-from astct_grading.report.cohort import load_demo_cohort
+from astct_grading.report import load_demo_cohort
 from benchmarks.bench_cli import record as cli_record
 
 RECORD = (

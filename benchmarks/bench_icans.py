@@ -16,7 +16,7 @@ from astct_grading.icans.grading import (
     score_capd,
     score_ice,
 )
-from astct_grading.report.cohort import load_demo_cohort
+from astct_grading.report import load_demo_cohort
 
 ADAPTER: TypeAdapter[IcansAssessment] = TypeAdapter(IcansAssessment)
 

@@ -3,7 +3,7 @@
 The cohort is built from a short plan per patient (fever, hypotension, vasopressor and oxygen
 intervals, ICE results, treatments, SLEDAI-2K visits) expanded onto an assessment schedule that
 runs from hourly to daily over the first 28 days. Nothing is random, so running the script again
-gives the same file byte for byte; ``tests/test_report_demo.py`` checks that it does.
+gives the same file byte for byte; ``tests/spec/test_report_demo.py`` checks that it does.
 
 Usage:
     .venv/bin/python scripts/make_demo_cohort.py          # write the file
@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from astct_grading.course.grading import Course
+from astct_grading.course import Course
 from astct_grading.criteria.sledai2k import Descriptor
 
 OUTPUT = Path(__file__).resolve().parents[1] / "astct_grading" / "data" / "demo_cohort.json"

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from astct_grading.course.grading import Course
+from astct_grading.course import Course
 from astct_grading.crs.grading import CrsAssessment
 from astct_grading.icans.grading import IcansAssessment
 from astct_grading.sle.sledai import SledaiVisit

@@ -32,7 +32,7 @@ from astct_grading.core.validation import (
     quantize,
     to_celsius,
 )
-from astct_grading.course.grading import Course
+from astct_grading.course import Course
 from astct_grading.criteria.icans import ICE_ITEMS
 from astct_grading.crs.grading import OxygenSupport, Vasopressor
 from astct_grading.icans.grading import CapdAssessment, IcansAssessment, IceAssessment

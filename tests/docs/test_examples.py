@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from astct_grading.course.grading import Course, grade_course
+from astct_grading.course import Course, grade_course
 from astct_grading.crs.grading import CrsAssessment
 from astct_grading.icans.grading import IcansAssessment
 from astct_grading.sle.sledai import SledaiVisit
