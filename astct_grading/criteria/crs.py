@@ -3,7 +3,9 @@
 Every entry carries its source, so the grading code, the docs and the batch back-ends read one
 table. Sources: Lee DW et al., *Biol Blood Marrow Transplant* 2019;25:625-638 (the consensus), as
 reproduced in the tables cited per entry (see docs/crs.md), and the product decisions in
-docs/decisions.md (D1-D6).
+docs/decisions.md (D1-D6). Each sentence a reader sees (``CRS_CRITERIA``, the device rules'
+sources) is written from the typed numbers it states, and tests/spec/test_crs_criteria.py checks
+every number and device it names against the constants and ``OXYGEN_DEVICES``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from enum import Enum
 from types import MappingProxyType
 
 from astct_grading.core.criterion import Criterion
-from astct_grading.criteria.astct import CRITERIA_VERSION, LEE_2019
+from astct_grading.criteria.astct import CRITERIA_VERSION, DEATH_GRADE, LEE_2019
 
 __all__ = [
     "CRITERIA_VERSION",
@@ -60,6 +62,13 @@ class OxygenDevice(str, Enum):
 #: Low-flow nasal cannula is oxygen at ≤ 6 L/min; high flow is > 6 L/min (CRS table footnote; D4).
 LOW_FLOW_MAX_L_MIN = 6.0
 
+#: Low-flow nasal cannula (≤ 6 L/min) or blow-by: grade 2 (CRS table).
+LOW_FLOW_GRADE = 2
+#: High-flow nasal cannula (> 6 L/min), facemask, non-rebreather or Venturi mask: grade 3.
+HIGH_FLOW_GRADE = 3
+#: Positive pressure, the most severe oxygen support: grade 4.
+POSITIVE_PRESSURE_GRADE = 4
+
 
 @dataclass(frozen=True, slots=True)
 class DeviceRule:
@@ -77,32 +86,41 @@ class DeviceRule:
     source: str
 
 
-_FOOTNOTE_FLOW = f"{CRS_TABLE}, footnote: low flow ≤ 6 L/min, high flow > 6 L/min; D4"
+_FLOW = f"{LOW_FLOW_MAX_L_MIN:g} L/min"
+_FOOTNOTE_FLOW = f"{CRS_TABLE}, footnote: low flow ≤ {_FLOW}, high flow > {_FLOW}; D4"
+_HIGH = f"{CRS_TABLE}, grade {HIGH_FLOW_GRADE}"
+_POSITIVE = f"{CRS_TABLE}, grade {POSITIVE_PRESSURE_GRADE}"
 
 #: Device -> hypoxia grade (CRS table rows; D4). FiO2 never changes the grade.
 OXYGEN_DEVICES: Mapping[OxygenDevice, DeviceRule] = MappingProxyType(
     {
         OxygenDevice.ROOM_AIR: DeviceRule(0, False, "no oxygen support: no hypoxia grade; D4"),
-        OxygenDevice.BLOW_BY: DeviceRule(2, False, f"{CRS_TABLE}, grade 2 (blow-by); D4"),
-        OxygenDevice.NASAL_CANNULA: DeviceRule(2, True, _FOOTNOTE_FLOW),
-        OxygenDevice.LOW_FLOW_NASAL_CANNULA: DeviceRule(2, True, _FOOTNOTE_FLOW),
-        OxygenDevice.HIGH_FLOW_NASAL_CANNULA: DeviceRule(3, True, _FOOTNOTE_FLOW),
-        OxygenDevice.SIMPLE_FACEMASK: DeviceRule(3, False, f"{CRS_TABLE}, grade 3 (facemask); D4"),
-        OxygenDevice.NON_REBREATHER_MASK: DeviceRule(
-            3, False, f"{CRS_TABLE}, grade 3 (non-rebreather mask); D4"
+        OxygenDevice.BLOW_BY: DeviceRule(
+            LOW_FLOW_GRADE, False, f"{CRS_TABLE}, grade {LOW_FLOW_GRADE} (blow-by); D4"
         ),
-        OxygenDevice.VENTURI_MASK: DeviceRule(3, False, f"{CRS_TABLE}, grade 3 (Venturi mask); D4"),
-        OxygenDevice.CPAP: DeviceRule(4, False, f"{CRS_TABLE}, grade 4 (positive pressure); D4"),
-        OxygenDevice.BIPAP: DeviceRule(4, False, f"{CRS_TABLE}, grade 4 (positive pressure); D4"),
+        OxygenDevice.NASAL_CANNULA: DeviceRule(LOW_FLOW_GRADE, True, _FOOTNOTE_FLOW),
+        OxygenDevice.LOW_FLOW_NASAL_CANNULA: DeviceRule(LOW_FLOW_GRADE, True, _FOOTNOTE_FLOW),
+        OxygenDevice.HIGH_FLOW_NASAL_CANNULA: DeviceRule(HIGH_FLOW_GRADE, True, _FOOTNOTE_FLOW),
+        OxygenDevice.SIMPLE_FACEMASK: DeviceRule(HIGH_FLOW_GRADE, False, f"{_HIGH} (facemask); D4"),
+        OxygenDevice.NON_REBREATHER_MASK: DeviceRule(
+            HIGH_FLOW_GRADE, False, f"{_HIGH} (non-rebreather mask); D4"
+        ),
+        OxygenDevice.VENTURI_MASK: DeviceRule(
+            HIGH_FLOW_GRADE, False, f"{_HIGH} (Venturi mask); D4"
+        ),
+        OxygenDevice.CPAP: DeviceRule(
+            POSITIVE_PRESSURE_GRADE, False, f"{_POSITIVE} (positive pressure); D4"
+        ),
+        OxygenDevice.BIPAP: DeviceRule(
+            POSITIVE_PRESSURE_GRADE, False, f"{_POSITIVE} (positive pressure); D4"
+        ),
         OxygenDevice.MECHANICAL_VENTILATION: DeviceRule(
-            4, False, f"{CRS_TABLE}, grade 4 (intubation and mechanical ventilation); D4"
+            POSITIVE_PRESSURE_GRADE,
+            False,
+            f"{_POSITIVE} (intubation and mechanical ventilation); D4",
         ),
     }
 )
-
-#: Nasal-cannula flow grades: ≤ 6 L/min is low flow (grade 2), > 6 L/min high flow (grade 3).
-LOW_FLOW_GRADE = 2
-HIGH_FLOW_GRADE = 3
 
 # --- Hypotension and vasopressors ------------------------------------------------------------
 
@@ -137,8 +155,6 @@ HYPOTENSION_NO_VASOPRESSOR_GRADE = 2
 SINGLE_VASOPRESSOR_GRADE = 3
 #: Multiple vasopressors excluding vasopressin (two or more distinct non-vasopressin agents): 4.
 MULTIPLE_VASOPRESSOR_GRADE = 4
-#: Positive pressure, the most severe oxygen support: grade 4.
-POSITIVE_PRESSURE_GRADE = 4
 #: Fever alone: grade 1.
 FEVER_ONLY_GRADE = 1
 
@@ -160,7 +176,16 @@ WAIVER_THERAPIES = frozenset(
 
 #: Adult (and > 10 years) systolic hypotension: < 90 mmHg (PALS; Mahadeo 2019; rules.md §4).
 ADULT_SYSTOLIC_MIN_MMHG = 90.0
+#: Term neonate (0-28 days): < 60 mmHg (PALS).
 NEONATE_MAX_YEARS = 28 / 365.25
+NEONATE_SYSTOLIC_MIN_MMHG = 60.0
+#: Infant (1-12 months): < 70 mmHg (PALS).
+INFANT_MAX_YEARS = 1
+INFANT_SYSTOLIC_MIN_MMHG = 70.0
+#: Child 1-10 years: < 70 + 2 x age in whole years (PALS).
+CHILD_MAX_YEARS = 10
+CHILD_SYSTOLIC_BASE_MMHG = 70.0
+CHILD_SYSTOLIC_PER_YEAR_MMHG = 2
 
 
 def systolic_threshold_mmhg(age_years: float) -> float:
@@ -180,11 +205,11 @@ def systolic_threshold_mmhg(age_years: float) -> float:
         (70.0, 78.0, 90.0)
     """
     if age_years < NEONATE_MAX_YEARS:
-        return 60.0
-    if age_years < 1:
-        return 70.0
-    if age_years <= 10:
-        return 70.0 + 2 * int(age_years)
+        return NEONATE_SYSTOLIC_MIN_MMHG
+    if age_years < INFANT_MAX_YEARS:
+        return INFANT_SYSTOLIC_MIN_MMHG
+    if age_years <= CHILD_MAX_YEARS:
+        return CHILD_SYSTOLIC_BASE_MMHG + CHILD_SYSTOLIC_PER_YEAR_MMHG * int(age_years)
     return ADULT_SYSTOLIC_MIN_MMHG
 
 
@@ -192,7 +217,7 @@ def systolic_threshold_mmhg(age_years: float) -> float:
 CRS_CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "fever",
-        "fever is a temperature ≥ 38.0 °C not attributable to another cause",
+        f"fever is a temperature ≥ {FEVER_MIN_C:.1f} °C not attributable to another cause",
         f"{CRS_TABLE} and footnote; D1, D14",
     ),
     Criterion(
@@ -206,31 +231,39 @@ CRS_CRITERIA: tuple[Criterion, ...] = (
         "fever is no longer required; hypotension and hypoxia drive the grade",
         f"{CRS_TABLE}, footnote (ASTCT wording); D1",
     ),
-    Criterion("grade1", "fever without hypotension or hypoxia: grade 1", CRS_TABLE),
+    Criterion(
+        "grade1", f"fever without hypotension or hypoxia: grade {FEVER_ONLY_GRADE}", CRS_TABLE
+    ),
     Criterion(
         "hypotension_no_pressor",
-        "hypotension not requiring vasopressors: grade 2",
+        f"hypotension not requiring vasopressors: grade {HYPOTENSION_NO_VASOPRESSOR_GRADE}",
         f"{CRS_TABLE}; D5",
     ),
     Criterion(
         "one_vasopressor",
-        "one vasopressor, with or without vasopressin: grade 3",
+        f"one vasopressor, with or without vasopressin: grade {SINGLE_VASOPRESSOR_GRADE}",
         f"{CRS_TABLE}; D3",
     ),
     Criterion(
         "multiple_vasopressors",
-        "multiple vasopressors, excluding vasopressin: grade 4",
+        f"multiple vasopressors, excluding vasopressin: grade {MULTIPLE_VASOPRESSOR_GRADE}",
         f"{CRS_TABLE}; D3",
     ),
-    Criterion("low_flow", "low-flow nasal cannula (≤ 6 L/min) or blow-by: grade 2", _FOOTNOTE_FLOW),
+    Criterion(
+        "low_flow",
+        f"low-flow nasal cannula (≤ {_FLOW}) or blow-by: grade {LOW_FLOW_GRADE}",
+        _FOOTNOTE_FLOW,
+    ),
     Criterion(
         "high_flow",
-        "high-flow nasal cannula (> 6 L/min), facemask, non-rebreather or Venturi mask: grade 3",
+        f"high-flow nasal cannula (> {_FLOW}), facemask, non-rebreather or Venturi mask: "
+        f"grade {HIGH_FLOW_GRADE}",
         _FOOTNOTE_FLOW,
     ),
     Criterion(
         "positive_pressure",
-        "positive pressure (CPAP, BiPAP, intubation and mechanical ventilation): grade 4",
+        "positive pressure (CPAP, BiPAP, intubation and mechanical ventilation): "
+        f"grade {POSITIVE_PRESSURE_GRADE}",
         f"{CRS_TABLE}; D4",
     ),
     Criterion(
@@ -246,13 +279,16 @@ CRS_CRITERIA: tuple[Criterion, ...] = (
     ),
     Criterion(
         "grade5",
-        "death due to CRS with no other principal cause: grade 5",
+        f"death due to CRS with no other principal cause: grade {DEATH_GRADE}",
         f"{LEE_2019}; EBMT registry guidance; D6",
     ),
     Criterion(
         "pals_hypotension",
-        "optional helper: systolic < 90 mmHg (> 10 years), < 70 + 2 x "
-        "age (1-10 years), < 70 (infants), < 60 (neonates)",
+        f"optional helper: systolic < {ADULT_SYSTOLIC_MIN_MMHG:g} mmHg "
+        f"(> {CHILD_MAX_YEARS} years), < {CHILD_SYSTOLIC_BASE_MMHG:g} + "
+        f"{CHILD_SYSTOLIC_PER_YEAR_MMHG} x age "
+        f"({INFANT_MAX_YEARS}-{CHILD_MAX_YEARS} years), < {INFANT_SYSTOLIC_MIN_MMHG:g} (infants), "
+        f"< {NEONATE_SYSTOLIC_MIN_MMHG:g} (neonates)",
         "AHA PALS 2010; Mahadeo et al. Nat Rev Clin Oncol 2019; D5",
     ),
 )
