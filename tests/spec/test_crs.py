@@ -1,4 +1,9 @@
-"""Table tests for CRS grading: every cut-off on both sides and every decision D1-D6, D13-D15."""
+"""The CRS specification as tables: every cut-off on both sides and every decision D1-D6, D13-D15.
+
+Each table row names the criterion it checks by the sentence a reader sees (``CRS_CRITERIA``,
+criteria/crs.py): fever at 37.9/38.0 °C and the °F equivalents, the nasal-cannula flow at
+6.0/6.1 L/min, the vasopressor counts, each oxygen device, each attribution, death.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,37 @@ from astct_grading.criteria.crs import (
 )
 
 ROOM_AIR = {"device": "room_air"}
+#: The sentence a reader sees for each criterion, by key.
+RULE = {criterion.key: criterion.rule for criterion in CRS_CRITERIA}
+FEVER = RULE["fever"]
+FEVER_REQUIRED = RULE["fever_required"]
+GRADE1 = RULE["grade1"]
+NO_PRESSOR = RULE["hypotension_no_pressor"]
+ONE_PRESSOR = RULE["one_vasopressor"]
+MULTIPLE_PRESSORS = RULE["multiple_vasopressors"]
+LOW_FLOW = RULE["low_flow"]
+HIGH_FLOW = RULE["high_flow"]
+POSITIVE_PRESSURE = RULE["positive_pressure"]
+WORST_DOMAIN = RULE["worst_domain"]
+GRADE5 = RULE["grade5"]
+PALS = RULE["pals_hypotension"]
+
+
+def test_the_annotations_are_the_criteria() -> None:
+    assert FEVER == "fever is a temperature ≥ 38.0 °C not attributable to another cause"
+    assert LOW_FLOW == "low-flow nasal cannula (≤ 6 L/min) or blow-by: grade 2"
+    assert set(RULE.values()) >= {
+        FEVER_REQUIRED,
+        GRADE1,
+        NO_PRESSOR,
+        ONE_PRESSOR,
+        MULTIPLE_PRESSORS,
+        HIGH_FLOW,
+        POSITIVE_PRESSURE,
+        WORST_DOMAIN,
+        GRADE5,
+        PALS,
+    }
 
 
 def febrile(**extra: Any) -> dict[str, Any]:
@@ -49,21 +85,23 @@ def f(value: float) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("temperature", "grade"),
+    ("temperature", "grade", "criterion"),
     [
-        (c(37.9), 0),
-        (c(37.99), 0),
-        (c(37.994), 0),  # rounds to 37.99
-        (c(37.995), 1),  # rounds half up to 38.00 (D14)
-        (c(38.0), 1),
-        (c(38.01), 1),
-        (f(100.2), 0),  # 37.89 °C
-        (f(100.39), 0),  # 37.994 °C -> 37.99
-        (f(100.4), 1),  # exactly 38.0 °C
-        (f(100.5), 1),
+        (c(37.9), 0, FEVER_REQUIRED),
+        (c(37.99), 0, FEVER_REQUIRED),
+        (c(37.994), 0, FEVER_REQUIRED),  # rounds to 37.99
+        (c(37.995), 1, FEVER),  # rounds half up to 38.00 (D14)
+        (c(38.0), 1, FEVER),
+        (c(38.01), 1, FEVER),
+        (f(100.2), 0, FEVER_REQUIRED),  # 37.89 °C
+        (f(100.39), 0, FEVER_REQUIRED),  # 37.994 °C -> 37.99
+        (f(100.391), 1, FEVER),  # 37.995 °C -> 38.00, half up (D14)
+        (f(100.4), 1, FEVER),  # exactly 38.0 °C
+        (f(100.5), 1, FEVER),
     ],
 )
-def test_fever_bound(temperature: dict[str, Any], grade: int) -> None:
+def test_fever_bound(temperature: dict[str, Any], grade: int, criterion: str) -> None:
+    assert criterion in RULE.values()
     result = grade_crs(febrile(temperature=temperature))
     assert result.grade == grade
     assert result.finding("fever").present is bool(grade)
@@ -154,6 +192,57 @@ def test_hypoxia_attributed_to_another_cause_does_not_count() -> None:
     assert result.grade == 1
 
 
+@pytest.mark.parametrize(
+    ("domain", "record", "other_cause", "low", "high", "criterion"),
+    [
+        ("fever", febrile(fever_waiver=False), False, 1, 1, FEVER),
+        ("fever", febrile(fever_waiver=False), True, 0, 0, FEVER),
+        ("fever", febrile(fever_waiver=False), None, 0, 1, FEVER),
+        (
+            "hypotension",
+            febrile(hypotension=True, vasopressors=["dopamine"]),
+            False,
+            3,
+            3,
+            ONE_PRESSOR,
+        ),
+        (
+            "hypotension",
+            febrile(hypotension=True, vasopressors=["dopamine"]),
+            True,
+            1,
+            1,
+            WORST_DOMAIN,
+        ),
+        (
+            "hypotension",
+            febrile(hypotension=True, vasopressors=["dopamine"]),
+            None,
+            1,
+            3,
+            WORST_DOMAIN,
+        ),
+        ("hypoxia", febrile(oxygen={"device": "bipap"}), False, 4, 4, POSITIVE_PRESSURE),
+        ("hypoxia", febrile(oxygen={"device": "bipap"}), True, 1, 1, WORST_DOMAIN),
+        ("hypoxia", febrile(oxygen={"device": "bipap"}), None, 1, 4, WORST_DOMAIN),
+    ],
+)
+def test_each_attribution(
+    domain: str,
+    record: dict[str, Any],
+    other_cause: bool | None,
+    low: int,
+    high: int,
+    criterion: str,
+) -> None:
+    assert criterion in RULE.values()
+    result = grade_crs({**record, f"{domain}_other_cause": other_cause})
+    assert (result.grade_min, result.grade_max) == (low, high)
+    assert result.finding(domain).attributed_to_other_cause is other_cause
+    assert ("D2" in result.decisions) is (other_cause is not False)
+    assert result.missing == ((f"{domain}_other_cause",) if low != high else ())
+
+
 def test_unknown_attribution_gives_a_range() -> None:
     result = grade_crs(febrile(oxygen={"device": "bipap"}, hypoxia_other_cause=None))
     assert (result.grade_min, result.grade_max) == (1, 4)
@@ -181,22 +270,27 @@ def test_worst_domain_wins() -> None:
 
 
 @pytest.mark.parametrize(
-    ("agents", "grade"),
+    ("agents", "grade", "criterion"),
     [
-        ([], 2),
-        (["vasopressin"], 3),
-        (["norepinephrine"], 3),
-        (["vasopressin", "norepinephrine"], 3),
-        (["norepinephrine", "norepinephrine"], 3),
-        (["norepinephrine", "epinephrine"], 4),
-        (["vasopressin", "phenylephrine", "dopamine"], 4),
-        (["angiotensin_ii", "norepinephrine"], 4),
-        (["noradrenaline", "adrenaline"], 4),
-        ([{"agent": "dopamine", "dose": 5, "dose_unit": "mcg/kg/min"}], 3),
-        ([{"agent": "dopamine", "dose": 20, "dose_unit": "mcg/kg/min"}], 3),  # dose ignored
+        ([], 2, NO_PRESSOR),
+        (["vasopressin"], 3, ONE_PRESSOR),
+        (["norepinephrine"], 3, ONE_PRESSOR),
+        (["vasopressin", "norepinephrine"], 3, ONE_PRESSOR),
+        (["norepinephrine", "norepinephrine"], 3, ONE_PRESSOR),
+        (["norepinephrine", "epinephrine"], 4, MULTIPLE_PRESSORS),
+        (["vasopressin", "phenylephrine", "dopamine"], 4, MULTIPLE_PRESSORS),
+        (["angiotensin_ii", "norepinephrine"], 4, MULTIPLE_PRESSORS),
+        (["noradrenaline", "adrenaline"], 4, MULTIPLE_PRESSORS),
+        ([{"agent": "dopamine", "dose": 5, "dose_unit": "mcg/kg/min"}], 3, ONE_PRESSOR),
+        (
+            [{"agent": "dopamine", "dose": 20, "dose_unit": "mcg/kg/min"}],
+            3,
+            ONE_PRESSOR,
+        ),  # dose ignored
     ],
 )
-def test_vasopressor_combinations(agents: list[Any], grade: int) -> None:
+def test_vasopressor_combinations(agents: list[Any], grade: int, criterion: str) -> None:
+    assert criterion in RULE.values()
     assert grade_crs(febrile(hypotension=True, vasopressors=agents)).grade == grade
 
 
@@ -257,33 +351,44 @@ def test_hypotension_unknowns(
 
 
 @pytest.mark.parametrize(
-    ("oxygen", "grade"),
+    ("oxygen", "grade", "criterion"),
     [
-        ({"device": "room_air"}, 1),
-        ({"device": "room_air", "flow_l_min": 0}, 1),
-        ({"device": "room_air", "fio2": 0.21}, 1),
-        ({"device": "blow_by"}, 2),
-        ({"device": "blow_by", "flow_l_min": 10}, 2),
-        ({"device": "nasal_cannula", "flow_l_min": 0.5}, 2),
-        ({"device": "nasal_cannula", "flow_l_min": 6.0}, 2),
-        ({"device": "nasal_cannula", "flow_l_min": 6.004}, 2),  # 6.00 at 0.01 L/min (D14)
-        ({"device": "nasal_cannula", "flow_l_min": 6.01}, 3),
-        ({"device": "nasal_cannula", "flow_l_min": 6.1}, 3),
-        ({"device": "nasal_cannula"}, 2),
-        ({"device": "low_flow_nasal_cannula"}, 2),
-        ({"device": "low_flow_nasal_cannula", "flow_l_min": 8}, 3),  # flow overrides label
-        ({"device": "high_flow_nasal_cannula"}, 3),
-        ({"device": "high_flow_nasal_cannula", "flow_l_min": 6.0}, 2),  # flow overrides label
-        ({"device": "high_flow_nasal_cannula", "flow_l_min": 40, "fio2": 0.6}, 3),
-        ({"device": "simple_facemask", "flow_l_min": 5}, 3),
-        ({"device": "non_rebreather_mask", "flow_l_min": 15}, 3),
-        ({"device": "venturi_mask", "fio2": 0.28}, 3),
-        ({"device": "cpap"}, 4),
-        ({"device": "bipap", "fio2": 0.3}, 4),
-        ({"device": "mechanical_ventilation", "fio2": 0.21}, 4),
+        ({"device": "room_air"}, 1, GRADE1),
+        ({"device": "room_air", "flow_l_min": 0}, 1, GRADE1),
+        ({"device": "room_air", "fio2": 0.21}, 1, GRADE1),
+        ({"device": "blow_by"}, 2, LOW_FLOW),
+        ({"device": "blow_by", "flow_l_min": 10}, 2, LOW_FLOW),
+        ({"device": "nasal_cannula", "flow_l_min": 0.5}, 2, LOW_FLOW),
+        ({"device": "nasal_cannula", "flow_l_min": 6.0}, 2, LOW_FLOW),
+        ({"device": "nasal_cannula", "flow_l_min": 6.004}, 2, LOW_FLOW),  # 6.00 at 0.01 L/min (D14)
+        ({"device": "nasal_cannula", "flow_l_min": 6.0049}, 2, LOW_FLOW),  # 6.00 (D14)
+        ({"device": "nasal_cannula", "flow_l_min": 6.005}, 3, HIGH_FLOW),  # half up: 6.01 (D14)
+        ({"device": "nasal_cannula", "flow_l_min": 6.01}, 3, HIGH_FLOW),
+        ({"device": "nasal_cannula", "flow_l_min": 6.1}, 3, HIGH_FLOW),
+        ({"device": "nasal_cannula"}, 2, LOW_FLOW),
+        ({"device": "low_flow_nasal_cannula"}, 2, LOW_FLOW),
+        (
+            {"device": "low_flow_nasal_cannula", "flow_l_min": 8},
+            3,
+            HIGH_FLOW,
+        ),  # flow overrides label
+        ({"device": "high_flow_nasal_cannula"}, 3, HIGH_FLOW),
+        (
+            {"device": "high_flow_nasal_cannula", "flow_l_min": 6.0},
+            2,
+            LOW_FLOW,
+        ),  # flow overrides label
+        ({"device": "high_flow_nasal_cannula", "flow_l_min": 40, "fio2": 0.6}, 3, HIGH_FLOW),
+        ({"device": "simple_facemask", "flow_l_min": 5}, 3, HIGH_FLOW),
+        ({"device": "non_rebreather_mask", "flow_l_min": 15}, 3, HIGH_FLOW),
+        ({"device": "venturi_mask", "fio2": 0.28}, 3, HIGH_FLOW),
+        ({"device": "cpap"}, 4, POSITIVE_PRESSURE),
+        ({"device": "bipap", "fio2": 0.3}, 4, POSITIVE_PRESSURE),
+        ({"device": "mechanical_ventilation", "fio2": 0.21}, 4, POSITIVE_PRESSURE),
     ],
 )
-def test_oxygen_devices(oxygen: dict[str, Any], grade: int) -> None:
+def test_oxygen_devices(oxygen: dict[str, Any], grade: int, criterion: str) -> None:
+    assert criterion in RULE.values()
     assert grade_crs(febrile(oxygen=oxygen)).grade == grade
 
 
@@ -349,6 +454,7 @@ def test_fio2_plausibility(fio2: float) -> None:
 # --- D5: hypotension from systolic pressure and age ----------------------------------------------
 
 
+# PALS_HYPOTENSION: the optional helper's thresholds, at each age cut-off.
 @pytest.mark.parametrize(
     ("age", "threshold"),
     [
@@ -364,6 +470,7 @@ def test_fio2_plausibility(fio2: float) -> None:
     ],
 )
 def test_pals_thresholds(age: float, threshold: float) -> None:
+    assert PALS.startswith("optional helper: systolic < 90 mmHg")
     assert systolic_threshold_mmhg(age) == threshold
 
 
@@ -421,6 +528,17 @@ def test_grade_five_only_from_explicit_death() -> None:
     assert "D6" in result.decisions
     alive = grade_crs(febrile(oxygen={"device": "mechanical_ventilation"}))
     assert alive.grade == 4
+
+
+@pytest.mark.parametrize(
+    ("death", "low", "high", "criterion"),
+    [(True, 5, 5, GRADE5), (False, 1, 1, GRADE1), (None, 1, 5, GRADE5)],
+)
+def test_each_answer_on_death(death: bool | None, low: int, high: int, criterion: str) -> None:
+    assert criterion in RULE.values()
+    result = grade_crs(febrile(death_due_to_crs=death))
+    assert (result.grade_min, result.grade_max) == (low, high)
+    assert ("D6" in result.decisions) is (death is not False)
 
 
 def test_unknown_cause_of_death_is_a_range() -> None:
@@ -571,3 +689,15 @@ def test_age_without_systolic_leaves_hypotension_unknown() -> None:
     assert (result.grade_min, result.grade_max) == (1, 4)
     assert result.missing == ("hypotension", "vasopressors")
     assert "D5" not in result.decisions
+
+
+def test_vasopressor_schema_accepts_the_object_or_a_bare_name() -> None:
+    # D3: the published schema says what validation accepts, synonyms included.
+    schema = Vasopressor.model_json_schema()
+    as_object, as_name = schema["anyOf"]
+    assert as_object["type"] == "object"
+    assert as_name == {
+        "type": "string",
+        "enum": [*(agent.value for agent in VasopressorAgent), "noradrenaline", "adrenaline"],
+    }
+    assert as_object["properties"]["agent"]["enum"] == as_name["enum"]

@@ -1,12 +1,10 @@
-"""The fast paths of CRS grading agree with the general ones (docs/performance.md).
+"""CRS grading equals the one engine, and the engine equals its exhaustive definition (D13).
 
-``grade_crs`` reads the grade's bounds and the inputs that matter directly from the domains'
-levels instead of trying every combination of their ends with ``_bounds.grade_bounds``; it keeps
-each domain's analysis per pattern of its inputs; it builds findings and results by setting their
-slots; and it reads decisions, drivers and the explanation's fixed phrases from tables built at
-import. The validation of bounded numbers uses one Python check instead of pydantic's two, and a
-temperature inside the plausible range in its own unit skips the conversion. Each shortcut is
-checked here against the general computation it replaces.
+``crs_bounds`` (astct_grading/crs/domains.py) reads the CRS rule as one engine domain plus death
+through ``worst``; ``core.bounds.exhaustive`` tries every combination of every level of the whole
+rule (death included). They must agree on every pattern of level values the readings produce.
+``grade_crs`` must equal a result assembled independently: each domain's reading, the exhaustive
+bounds, and the results' public constructors. Kept analyses must equal the ones computed afresh.
 """
 
 from __future__ import annotations
@@ -15,35 +13,30 @@ import math
 from collections.abc import Sequence
 from dataclasses import fields
 from itertools import product
-from typing import Annotated, Any
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import ValidationError
 
-from astct_grading.core.bounds import Level, grade_bounds
-from astct_grading.core.results import _FINDING_FIELDS, _RESULT_FIELDS, Finding, GradeResult
-from astct_grading.core.validation import (
-    TEMPERATURE_MAX_C,
-    TEMPERATURE_MIN_C,
-    AgeYears,
-    FiniteFloat,
-    Fio2,
-    FlowLMin,
-    Temperature,
-    TemperatureUnit,
-    standard_bounds,
-    to_celsius,
-)
-from astct_grading.criteria.crs import (
-    DEATH_GRADE,
-    FEVER_ONLY_GRADE,
-    OxygenDevice,
-    VasopressorAgent,
-)
+from astct_grading.core.bounds import exhaustive
+from astct_grading.core.results import Finding, GradeResult
+from astct_grading.criteria.astct import DEATH_GRADE
+from astct_grading.criteria.crs import FEVER_ONLY_GRADE, OxygenDevice, VasopressorAgent
 from astct_grading.crs import grading as crs
-from astct_grading.crs.grading import CrsAssessment, CrsOptions, SystolicMmhg, grade_crs
+from astct_grading.crs.domains import (
+    DEATH,
+    LEVELS,
+    Ints,
+    crs_bounds,
+    crs_rule,
+    fever_reading,
+    hypotension_reading,
+    hypoxia_reading,
+    vasopressor_grade,
+)
+from astct_grading.crs.grading import CrsAssessment, CrsOptions, grade_crs
 from tests.crs_inputs import crs_records
 
 SETTINGS = settings(
@@ -55,72 +48,55 @@ OPTIONS = st.sampled_from([CrsOptions(), CrsOptions("unknown")])
 FLAG: list[bool | None] = [None, True, False]
 
 
-# --- The reference: the grade over eight levels, bounded by grade_bounds -----------------------
+def whole_rule(*levels: int) -> int:
+    """The whole CRS rule at one combination: death due to CRS is grade 5 (D6), else crs_rule."""
+    return DEATH_GRADE if levels[DEATH] else crs_rule(*levels[:DEATH])
 
 
-def reference_grade(levels: Sequence[int]) -> int:
-    """The CRS grade at one completion, written out from the criteria (as before the fast path).
-
-    Levels: fever present, fever not attributed, waiver, hypotension grade, hypotension not
-    attributed, hypoxia grade, hypoxia not attributed, death due to CRS.
-    """
-    fever, fever_own, waiver, hypo, hypo_own, oxy, oxy_own, death = levels
-    if death:
-        return DEATH_GRADE
-    support = max(hypo * hypo_own, oxy * oxy_own)
-    if fever and fever_own:
-        return max(FEVER_ONLY_GRADE, support)
-    if waiver:
-        return support
-    return 0
+def engine(levels: Sequence[Ints]) -> tuple[int, int, tuple[int, ...]]:
+    return crs_bounds(tuple(levels[:DEATH]), levels[DEATH])
 
 
-FLAG_LEVELS: list[Level] = [(0, 0), (1, 1), (0, 1)]
+# The values each level can take, as the readings give them.
+FLAG_LEVELS: list[Ints] = [(0,), (1,), (0, 1)]
+HYPOTENSION_LEVELS: list[Ints] = [(0,), (2,), (3,), (4,), (0, 4), (2, 4), (0, 2)]
+HYPOXIA_LEVELS: list[Ints] = [(0,), (2,), (3,), (4,), (2, 3), (0, 4)]
 # Every range of grades 0-4 (1 included, though no hypotension or hypoxia grades 1).
-GRADE_LEVELS: list[Level] = [(low, high) for low in range(5) for high in range(low, 5)]
+GRADE_LEVELS: list[Ints] = [
+    (low,) if low == high else (low, high) for low in range(5) for high in range(low, 5)
+]
 
 
-def direct_bounds(levels: Sequence[Level]) -> tuple[int, int, tuple[int, ...]]:
-    """What grade_crs computes from the levels: the grade at both ends and the open inputs."""
-    fever, fever_own, waiver, hypo, hypo_own, oxy, oxy_own, death = levels
-    ends = [
-        crs._grade_at(
-            fever[end] * fever_own[end],
-            waiver[end],
-            max(hypo[end] * hypo_own[end], oxy[end] * oxy_own[end]),
-            death[end],
-        )
-        for end in (0, 1)
-    ]
-    low, high = ends
-    if low == high:
-        return low, high, ()
-    return low, high, crs._open_inputs(*levels)
+def test_the_levels_are_the_rules_arguments() -> None:
+    assert crs_rule.__code__.co_varnames[: crs_rule.__code__.co_argcount] == LEVELS
+    assert DEATH == len(LEVELS) == len(crs._LEVEL_FIELDS) - 1
+    assert crs._LEVEL_FIELDS[DEATH] == ("death_due_to_crs",)
+    assert LEVELS[crs._HYPOTENSION] == "hypotension"
 
 
-def test_the_grade_at_one_completion_is_the_reference() -> None:
+def test_the_rule_at_one_completion_is_the_engine() -> None:
+    # With every level known, the engine gives the rule's value and nothing open.
     for levels in product((0, 1), (0, 1), (0, 1), range(5), (0, 1), range(5), (0, 1), (0, 1)):
-        fever, fever_own, waiver, hypo, hypo_own, oxy, oxy_own, death = levels
-        support = max(hypo * hypo_own, oxy * oxy_own)
-        assert crs._grade_at(fever * fever_own, waiver, support, death) == reference_grade(levels)
+        grade = whole_rule(*levels)
+        assert engine([(value,) for value in levels]) == (grade, grade, ())
 
 
-def test_direct_bounds_agree_with_grade_bounds_on_every_pattern() -> None:
+def test_the_engine_is_exhaustive_on_every_pattern_the_readings_give() -> None:
     patterns = product(
         FLAG_LEVELS,
         FLAG_LEVELS,
         FLAG_LEVELS,
-        GRADE_LEVELS,
+        HYPOTENSION_LEVELS,
         FLAG_LEVELS,
-        GRADE_LEVELS,
+        HYPOXIA_LEVELS,
         FLAG_LEVELS,
         FLAG_LEVELS,
     )
     count = 0
     for levels in patterns:
-        assert direct_bounds(levels) == grade_bounds(reference_grade, levels), levels
+        assert engine(levels) == exhaustive(whole_rule, levels), levels
         count += 1
-    assert count == 3**6 * len(GRADE_LEVELS) ** 2
+    assert count == 3**6 * len(HYPOTENSION_LEVELS) * len(HYPOXIA_LEVELS)
 
 
 @given(
@@ -133,45 +109,80 @@ def test_direct_bounds_agree_with_grade_bounds_on_every_pattern() -> None:
         st.sampled_from(FLAG_LEVELS),
     )
 )
-def test_direct_bounds_agree_with_grade_bounds(levels: tuple[Level, ...]) -> None:
-    assert direct_bounds(levels) == grade_bounds(reference_grade, levels)
+def test_the_engine_is_exhaustive_on_any_range_of_grades(levels: tuple[Ints, ...]) -> None:
+    assert engine(levels) == exhaustive(whole_rule, levels)
 
 
-# --- The reference result, built as before the fast path --------------------------------------
+@given(
+    st.tuples(
+        *(st.sampled_from(FLAG_LEVELS) for _ in range(3)),
+        st.lists(st.integers(0, 4), min_size=1, max_size=4, unique=True).map(tuple),
+        st.sampled_from(FLAG_LEVELS),
+        st.lists(st.integers(0, 4), min_size=1, max_size=4, unique=True).map(tuple),
+        st.sampled_from(FLAG_LEVELS),
+        st.sampled_from(FLAG_LEVELS),
+    )
+)
+def test_the_ends_of_a_level_decide_as_all_its_values_do(levels: tuple[Ints, ...]) -> None:
+    # The rule is non-decreasing in every level, so a level's lowest and highest values give the
+    # same bounds and the same open levels as all of its values: the readings give only the ends.
+    ends = tuple((min(v),) if len(v) == 1 else (min(v), max(v)) for v in levels)
+    assert exhaustive(whole_rule, levels) == exhaustive(whole_rule, ends) == engine(ends)
+
+
+# --- The result, assembled independently --------------------------------------------------------
+
+
+def _own(other_cause: bool | None) -> Ints:
+    return {None: (0, 1), True: (0,), False: (1,)}[other_cause]
+
+
+def _flag(value: bool | None) -> Ints:
+    return {None: (0, 1), True: (1,), False: (0,)}[value]
+
+
+def _present(level: Ints) -> bool | None:
+    return True if min(level) > 0 else (False if max(level) == 0 else None)
 
 
 def reference_result(a: CrsAssessment, options: CrsOptions) -> GradeResult:
-    """grade_crs as it was: each domain's rule, grade_bounds, and the results' constructors."""
+    """grade_crs written plainly: each domain's reading, the exhaustive bounds, the constructors."""
     if a.temperature is not None:
-        present, fever_detail = crs._fever_reading(a.temperature.value, a.temperature.unit)
-        fever = crs._FLAG[present]
+        present, fever_detail = fever_reading(a.temperature.value, a.temperature.unit)
+        fever = _flag(present)
     elif a.fever is not None:
-        fever = crs._FLAG[a.fever]
+        fever = _flag(a.fever)
         fever_detail = "fever recorded" if a.fever else "no fever recorded"
     else:
         fever, fever_detail = (0, 1), "temperature not assessed"
     agents = None if a.vasopressors is None else tuple(v.agent for v in a.vasopressors)
-    hypo, hypo_detail, hypo_missing, derived = crs._hypotension(
+    hypo, hypo_detail, hypo_missing, derived = hypotension_reading(
         a.hypotension, a.systolic_bp_mmhg, a.age_years, agents
     )
     if a.oxygen is None:
-        oxy, oxy_detail = (0, 4), "oxygen support not assessed"
+        oxy: Ints = (0, 4)
+        oxy_detail = "oxygen support not assessed"
     else:
-        oxy, oxy_detail = crs._hypoxia(
+        oxy, oxy_detail = hypoxia_reading(
             a.oxygen.device, a.oxygen.flow_l_min, options.unlabelled_cannula_without_flow
         )
-    fever_own = crs._OWN[a.fever_other_cause]
-    hypo_own = crs._OWN[a.hypotension_other_cause]
-    oxy_own = crs._OWN[a.hypoxia_other_cause]
-    death = crs._FLAG[a.death_due_to_crs]
-    levels = (fever, fever_own, crs._FLAG[a.fever_waiver], hypo, hypo_own, oxy, oxy_own, death)
-    low, high, matters = grade_bounds(reference_grade, levels)
-    counts = (fever[0] & fever_own[0], fever[1] & fever_own[1])
+    fever_own = _own(a.fever_other_cause)
+    hypo_own = _own(a.hypotension_other_cause)
+    oxy_own = _own(a.hypoxia_other_cause)
+    death = _flag(a.death_due_to_crs)
+    levels = (fever, fever_own, _flag(a.fever_waiver), hypo, hypo_own, oxy, oxy_own, death)
+    low, high, matters = exhaustive(whole_rule, levels)
+
+    def counted(level: Ints, own: Ints) -> tuple[int, int]:
+        products = [value * flag for value in level for flag in own]
+        return min(products), max(products)
+
+    counts = counted(fever, fever_own)
     findings = (
         Finding(
             "fever",
             a.temperature is not None or a.fever is not None,
-            None if fever[0] != fever[1] else bool(fever[0]),
+            _present(fever),
             a.fever_other_cause,
             FEVER_ONLY_GRADE * counts[0],
             FEVER_ONLY_GRADE * counts[1],
@@ -180,19 +191,17 @@ def reference_result(a: CrsAssessment, options: CrsOptions) -> GradeResult:
         Finding(
             "hypotension",
             not hypo_missing,
-            crs._present(hypo),
+            _present(hypo),
             a.hypotension_other_cause,
-            hypo[0] * hypo_own[0],
-            hypo[1] * hypo_own[1],
+            *counted(hypo, hypo_own),
             crs._attributed(hypo_detail, a.hypotension_other_cause),
         ),
         Finding(
             "hypoxia",
             a.oxygen is not None,
-            crs._present(oxy),
+            _present(oxy),
             a.hypoxia_other_cause,
-            oxy[0] * oxy_own[0],
-            oxy[1] * oxy_own[1],
+            *counted(oxy, oxy_own),
             crs._attributed(oxy_detail, a.hypoxia_other_cause),
         ),
         Finding(
@@ -200,8 +209,8 @@ def reference_result(a: CrsAssessment, options: CrsOptions) -> GradeResult:
             a.death_due_to_crs is not None,
             a.death_due_to_crs,
             None,
-            DEATH_GRADE * death[0],
-            DEATH_GRADE * death[1],
+            DEATH_GRADE * min(death),
+            DEATH_GRADE * max(death),
             crs._DEATH_DETAIL[a.death_due_to_crs],
         ),
     )
@@ -325,7 +334,7 @@ def test_results_are_those_the_constructors_build(
 def test_kept_analyses_are_the_ones_computed_afresh(
     record: dict[str, Any], options: CrsOptions
 ) -> None:
-    # With the keys grade_crs uses; a zero age or flow is never kept (see the next test).
+    # With the keys grade_crs uses; zeros are kept too (validation makes -0.0 into 0.0).
     model = valid(record)
     assume(model is not None)
     assert model is not None
@@ -334,12 +343,12 @@ def test_kept_analyses_are_the_ones_computed_afresh(
         assert crs._measured_fever(*reading) == crs._measured_fever.__wrapped__(*reading)
     agents = None if model.vasopressors is None else tuple(v.agent for v in model.vasopressors)
     systolic, age = model.systolic_bp_mmhg, model.age_years
-    if model.hypotension is None and systolic is not None and age:
+    if model.hypotension is None and systolic is not None and age is not None:
         derived = (None, systolic, age, agents, model.hypotension_other_cause)
         assert crs._hypotension_domain(*derived) == crs._hypotension_domain.__wrapped__(*derived)
     given = (model.hypotension, None, None, agents, model.hypotension_other_cause)
     assert crs._hypotension_domain(*given) == crs._hypotension_domain.__wrapped__(*given)
-    if model.oxygen is not None and (model.oxygen.flow_l_min or model.oxygen.flow_l_min is None):
+    if model.oxygen is not None:
         oxygen = (
             model.oxygen.device,
             model.oxygen.flow_l_min,
@@ -347,6 +356,15 @@ def test_kept_analyses_are_the_ones_computed_afresh(
             options.unlabelled_cannula_without_flow,
         )
         assert crs._hypoxia_domain(*oxygen) == crs._hypoxia_domain.__wrapped__(*oxygen)
+    fever, other = model.fever, model.fever_other_cause
+    assert crs._recorded_fever(fever, other) == crs._recorded_fever.__wrapped__(fever, other)
+    assert crs._no_oxygen(model.hypoxia_other_cause) == crs._no_oxygen.__wrapped__(
+        model.hypoxia_other_cause
+    )
+    death = model.death_due_to_crs
+    assert crs._death(death) == crs._death.__wrapped__(death)
+    levels = (0, 1), (1,), (0, 1), (2, 4), (1,), (0, 4), (0, 1)
+    assert crs_bounds(levels, (0, 1)) == crs_bounds.__wrapped__(levels, (0, 1))
 
 
 @pytest.mark.parametrize("first", [0.0, -0.0])
@@ -363,9 +381,33 @@ def test_a_negative_zero_flow_or_age_reads_as_zero(first: float) -> None:
         assert math.copysign(1.0, CrsAssessment.model_validate(record).age_years or 1.0) == 1.0
 
 
-def test_tables_built_at_import() -> None:
-    assert tuple(f.name for f in fields(Finding)) == _FINDING_FIELDS
-    assert tuple(f.name for f in fields(GradeResult)) == _RESULT_FIELDS
+@pytest.mark.parametrize("first", [0.0, -0.0])
+@pytest.mark.parametrize(
+    "device", ["nasal_cannula", "high_flow_nasal_cannula", "blow_by", "simple_facemask"]
+)
+def test_negative_zero_age_and_flow_give_the_json_of_zero(first: float, device: str) -> None:
+    # Whichever sign is graded first (and kept), both give byte for byte the same result.
+    def record(zero: float) -> dict[str, Any]:
+        return {
+            "temperature": {"value": 38.2, "unit": "C"},
+            "systolic_bp_mmhg": 59.0,
+            "age_years": zero,
+            "oxygen": {"device": device, "flow_l_min": zero},
+        }
+
+    crs._hypotension_domain.cache_clear()
+    crs._hypoxia_domain.cache_clear()
+    texts = {grade_crs(record(zero)).to_json() for zero in (first, -first)}
+    assert len(texts) == 1
+    (text,) = texts
+    assert "-0" not in text
+    model = CrsAssessment.model_validate(record(-0.0))
+    assert model.oxygen is not None
+    assert math.copysign(1.0, model.oxygen.flow_l_min or 0.0) == 1.0
+    assert math.copysign(1.0, model.age_years or 0.0) == 1.0
+
+
+def test_tables() -> None:
     assert crs._DECISIONS[0] == ()
     assert crs._DECISIONS[-1] == ("D1", "D2", "D3", "D4", "D5", "D6", "D13", "D14")
     assert crs._DECISIONS[crs._D3 | crs._D14] == ("D3", "D14")
@@ -373,97 +415,27 @@ def test_tables_built_at_import() -> None:
     assert crs._GRADE_TEXT[2, 2] == "CRS grade 2: "
     assert crs._GRADE_TEXT[1, 4] == "CRS grade 1 to 4 (undetermined): "
     for death in FLAG:
-        finding, level, _, part = crs._DEATH[death]
+        finding, level, _, part = crs._death(death)
         assert level == crs._FLAG[death]
         assert part == ("" if death is False else f"; {finding.detail}")
     for fever, other in product(FLAG, FLAG):
-        domain = crs._RECORDED_FEVER[fever, other]
+        domain = crs._recorded_fever(fever, other)
         assert domain.finding.assessed is (fever is not None)
     assert (
-        crs._NO_OXYGEN[None].finding.detail == "oxygen support not assessed, attribution not known"
+        crs._no_oxygen(None).finding.detail == "oxygen support not assessed, attribution not known"
     )
-    assert crs.vasopressor_grade([VasopressorAgent.VASOPRESSIN]) == 3
+    assert vasopressor_grade([VasopressorAgent.VASOPRESSIN]) == 3
 
 
 def test_tables_built_again_are_the_same() -> None:
-    tables = (crs._RECORDED_FEVER, crs._NO_OXYGEN, crs._DEATH)
-    crs._build_tables()
-    assert tables == (crs._RECORDED_FEVER, crs._NO_OXYGEN, crs._DEATH)
+    def tables() -> tuple[Any, ...]:
+        return (
+            tuple(crs._recorded_fever(f, o) for f, o in product(FLAG, FLAG)),
+            tuple(crs._no_oxygen(o) for o in FLAG),
+            tuple(crs._death(d) for d in FLAG),
+        )
 
-
-# --- Validation: the bounds and the temperature range ------------------------------------------
-
-#: The bounded types as pydantic builds them from Field(ge=..., le=...) after FiniteFloat.
-REFERENCE_TYPES: list[tuple[Any, Any]] = [
-    (FlowLMin, Annotated[FiniteFloat, Field(ge=0, le=80)]),
-    (Fio2, Annotated[FiniteFloat, Field(ge=0.21, le=1.0)]),
-    (AgeYears, Annotated[FiniteFloat, Field(ge=0, le=130)]),
-    (SystolicMmhg, Annotated[FiniteFloat, Field(ge=20, le=300)]),
-]
-NUMBERS = st.one_of(
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.floats(min_value=-1, max_value=310),
-    st.integers(-10, 400),
-    st.sampled_from([0, -0.0, 0.21, 0.2099, 1.0, 1.0001, 20, 19.99, 80, 80.5, 130, 300, 300.01]),
-    st.sampled_from(["5", " 6.5 ", "-1", "nan", "inf", "1e400", "x", b"12", True, False, None]),
-    st.sampled_from([[], {}, 10**400]),
-)
-
-
-def outcome(adapter: TypeAdapter[Any], value: Any) -> Any:
-    try:
-        return ("ok", repr(adapter.validate_python(value)))
-    except ValidationError as error:
-        return [
-            (e["type"], e["loc"], e["msg"], repr(e["input"]), repr(e.get("ctx")))
-            for e in error.errors()
-        ]
-
-
-@pytest.mark.parametrize(("fast", "reference"), REFERENCE_TYPES)
-def test_bounded_numbers_publish_the_same_schema(fast: Any, reference: Any) -> None:
-    # The same bounds, in the standard JSON Schema keywords (pydantic would write ``ge``/``le``
-    # for the reference's bounds, checked after a Python validator).
-    for kind in (fast, fast | None):
-        other = reference if kind is fast else reference | None
-        for mode in ("validation", "serialization"):
-            expected = standard_bounds(TypeAdapter(other).json_schema(mode=mode))
-            assert TypeAdapter(kind).json_schema(mode=mode) == expected
-
-
-@SETTINGS
-@given(NUMBERS)
-def test_bounded_numbers_give_the_same_errors(value: Any) -> None:
-    for fast, reference in REFERENCE_TYPES:
-        assert outcome(TypeAdapter(fast), value) == outcome(TypeAdapter(reference), value)
-
-
-def plausible_by_conversion(value: float, unit: TemperatureUnit) -> bool:
-    return TEMPERATURE_MIN_C <= to_celsius(value, unit) <= TEMPERATURE_MAX_C
-
-
-@SETTINGS
-@given(
-    st.one_of(
-        st.floats(min_value=20, max_value=120),
-        st.floats(min_value=20, max_value=120).map(lambda v: round(v, 2)),
-        st.sampled_from([24.99, 24.994, 24.995, 25.0, 45.0, 45.004, 45.005, 45.01]),
-        st.sampled_from([76.9, 76.99, 76.991, 77.0, 113.0, 113.008, 113.009, 113.01]),
-    ),
-    st.sampled_from(list(TemperatureUnit)),
-)
-def test_the_temperature_range_is_checked_as_by_conversion(
-    value: float, unit: TemperatureUnit
-) -> None:
-    if plausible_by_conversion(value, unit):
-        assert Temperature(value=value, unit=unit).celsius == to_celsius(value, unit)
-    else:
-        with pytest.raises(ValidationError) as info:
-            Temperature(value=value, unit=unit)
-        assert info.value.errors()[0]["type"] == "temperature_out_of_range"
-
-
-def test_a_reading_rounded_into_the_range_is_accepted() -> None:
-    # Outside 25-45 °C as given, inside once rounded to 0.01 °C (D14): converted, then accepted.
-    assert Temperature(value=24.996, unit=TemperatureUnit.CELSIUS).celsius == 25.0
-    assert Temperature(value=113.008, unit=TemperatureUnit.FAHRENHEIT).celsius == 45.0
+    before = tables()
+    for table in (crs._recorded_fever, crs._no_oxygen, crs._death, crs_bounds):
+        table.cache_clear()
+    assert tables() == before

@@ -1,14 +1,18 @@
-"""Hypothesis properties of CRS grading (D13: bounds; monotonicity; max over domains)."""
+"""Hypothesis properties of CRS grading: the grade is the worst domain, never lowered by a worse
+input; its bounds hold every completion of the unknown inputs and are reached (D13); inputs and
+results round-trip through JSON."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from astct_grading import CrsAssessment, GradeResult, Temperature, grade_crs
+from astct_grading import CrsAssessment, CrsOptions, GradeResult, Temperature, grade_crs
 from astct_grading.criteria.crs import OXYGEN_DEVICES
+from astct_grading.strategies import crs_assessments
 from tests.crs_inputs import completions, crs_records
 
 
@@ -126,8 +130,6 @@ def test_dict_and_model_give_the_same_result(record: dict[str, Any]) -> None:
 
 @given(crs_records())
 def test_result_round_trips_as_json(record: dict[str, Any]) -> None:
-    import json
-
     result = grade_crs(record)
     data = json.loads(result.to_json())
     assert data["grade"] == result.grade
@@ -141,3 +143,34 @@ def test_fahrenheit_and_celsius_agree_on_fever(value: float) -> None:
     celsius = Temperature.from_celsius(round((value - 32) * 5 / 9, 2))
     assert abs(fahrenheit.celsius - celsius.celsius) <= 0.01
     assert (fahrenheit.celsius >= 38.0) == (value >= 100.4)
+
+
+@given(
+    crs_assessments(completeness="any"),
+    st.sampled_from([CrsOptions(), CrsOptions("unknown")]),
+)
+def test_result_json_is_its_dict(assessment: CrsAssessment, options: CrsOptions) -> None:
+    result = grade_crs(assessment, options=options)
+    assert json.loads(result.to_json()) == json.loads(json.dumps(result.to_dict()))
+    assert grade_crs(assessment, options=options).to_json() == result.to_json()
+
+
+@given(crs_assessments(completeness="partial"))
+def test_the_bounds_are_those_of_the_domains(assessment: CrsAssessment) -> None:
+    # The worst domain (D2-D5) with fever or the waiver (D1), or death (D6), at each end.
+    result = grade_crs(assessment)
+    fever, hypotension, hypoxia, death = result.findings
+    support = (
+        max(hypotension.grade_min, hypoxia.grade_min),
+        max(hypotension.grade_max, hypoxia.grade_max),
+    )
+    waiver = {None: (0, 1), True: (1, 1), False: (0, 0)}[assessment.fever_waiver]
+    for end in (0, 1):
+        counts = (fever.grade_min, fever.grade_max)[end]
+        if (death.grade_min, death.grade_max)[end]:
+            expected = 5
+        elif counts:
+            expected = max(counts, support[end])
+        else:
+            expected = support[end] if waiver[end] else 0
+        assert (result.grade_min, result.grade_max)[end] == expected

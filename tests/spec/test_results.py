@@ -1,48 +1,39 @@
-"""The bounds engine and the result types."""
+"""The result types (core/results.py): consistency checks, serialisation, the fields they carry."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from dataclasses import fields
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from astct_grading.core.bounds import grade_bounds
 from astct_grading.core.results import Finding, GradeResult, ScoreItem, ScoreResult
 
 
-def _and_max(levels: Sequence[int]) -> int:
-    gate, a, b = levels
-    return max(a, b) if gate else 0
-
-
-def test_bounds_of_a_determined_function() -> None:
-    assert grade_bounds(max, [(2, 2), (1, 1)]) == (2, 2, ())
-
-
-def test_an_unknown_that_matters_only_with_another() -> None:
-    # b matters only when the gate is open: still listed.
-    assert grade_bounds(_and_max, [(0, 1), (0, 0), (0, 3)]) == (0, 3, (0, 2))
-
-
-def test_an_unknown_that_never_matters_is_not_listed() -> None:
-    assert grade_bounds(max, [(4, 4), (0, 3)]) == (4, 4, ())
-    assert grade_bounds(max, [(0, 4), (0, 3), (1, 1)]) == (1, 4, (0, 1))
-    assert grade_bounds(max, [(0, 4), (0, 1), (3, 3)]) == (3, 4, (0,))
-
-
-@given(
-    st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)).map(sorted), min_size=1, max_size=5)
-)
-def test_bounds_of_max_are_min_and_max_of_ends(pairs: list[list[int]]) -> None:
-    levels = [(lo, hi) for lo, hi in pairs]
-    low, high, matters = grade_bounds(max, levels)
-    assert low == max(lo for lo, _ in levels)
-    assert high == max(hi for _, hi in levels)
-    for index in matters:
-        assert levels[index][1] > low
+def test_the_fields_are_in_their_documented_order() -> None:
+    assert tuple(f.name for f in fields(Finding)) == (
+        "domain",
+        "assessed",
+        "present",
+        "attributed_to_other_cause",
+        "grade_min",
+        "grade_max",
+        "detail",
+    )
+    assert tuple(f.name for f in fields(GradeResult)) == (
+        "scale",
+        "grade",
+        "grade_min",
+        "grade_max",
+        "findings",
+        "drivers",
+        "missing",
+        "decisions",
+        "criteria_version",
+        "explanation",
+        "excluded",
+        "instrument",
+    )
 
 
 def _result(low: int, high: int, grade: int | None) -> GradeResult:
