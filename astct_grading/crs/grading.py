@@ -140,11 +140,10 @@ def _domain(
 def _fever_domain(
     assessed: bool, level: Ints, other_cause: bool | None, detail: str, decisions: int
 ) -> _Domain:
-    domain = _domain("fever", assessed, level, other_cause, detail, decisions, (), FEVER_ONLY_GRADE)
-    if domain.counts[0]:
-        return domain
-    # Fever does not surely count: the entry rule and the waiver decide (D1).
-    return domain._replace(decisions=domain.decisions | _D1)
+    if not (level[0] and _OWN[other_cause][0]):
+        # Fever does not surely count: the entry rule and the waiver decide (D1).
+        decisions |= _D1
+    return _domain("fever", assessed, level, other_cause, detail, decisions, (), FEVER_ONLY_GRADE)
 
 
 @lru_cache(maxsize=1024)
