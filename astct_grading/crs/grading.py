@@ -120,8 +120,8 @@ def _domain(
 ) -> _Domain:
     """A domain's analysis; ``points`` is the grade one level is worth (fever: FEVER_ONLY_GRADE)."""
     own = _OWN[other_cause]
-    # Levels and attribution are non-decreasing ranges of non-negative values: the product's
-    # ends are the ends' products.
+    # A level's values and the attribution's are sorted and non-negative, so the lowest and the
+    # highest of their products are the products of their ends.
     counts: Level = (level[0] * own[0], level[-1] * own[-1])
     if other_cause is not False:  # attributed to another cause, or not known whether it is (D2)
         decisions |= _D2

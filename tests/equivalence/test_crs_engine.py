@@ -99,6 +99,26 @@ def test_the_engine_is_exhaustive_on_every_pattern_the_readings_give() -> None:
     assert count == 3**6 * len(HYPOTENSION_LEVELS) * len(HYPOXIA_LEVELS)
 
 
+@pytest.mark.slow
+def test_the_engine_is_exhaustive_on_every_range_of_grades() -> None:
+    # Hypotension and hypoxia at every range of grades 0-4, reachable or not (about a minute).
+    patterns = product(
+        FLAG_LEVELS,
+        FLAG_LEVELS,
+        FLAG_LEVELS,
+        GRADE_LEVELS,
+        FLAG_LEVELS,
+        GRADE_LEVELS,
+        FLAG_LEVELS,
+        FLAG_LEVELS,
+    )
+    count = 0
+    for levels in patterns:
+        assert engine(levels) == exhaustive(whole_rule, levels), levels
+        count += 1
+    assert count == 3**6 * len(GRADE_LEVELS) ** 2
+
+
 @given(
     st.tuples(
         *(st.sampled_from(FLAG_LEVELS) for _ in range(3)),
