@@ -16,6 +16,7 @@ from enum import Enum
 from types import MappingProxyType
 
 from astct_grading.core.criterion import Criterion
+from astct_grading.core.validation import quantize
 from astct_grading.criteria.astct import CRITERIA_VERSION, DEATH_GRADE, LEE_2019
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "capd_grade",
     "capd_points",
     "ice_grade",
+    "seizure_prolonged",
 ]
 
 ICE_TABLE = f"{LEE_2019}, ICE score table"
@@ -348,6 +350,20 @@ SEIZURE_GRADE = 3
 SEIZURE_PROLONGED_GRADE = 4
 #: "Prolonged" is strictly longer than this, in minutes, compared at 0.01 min (D11, D14).
 SEIZURE_PROLONGED_MIN = 5.0
+
+
+def seizure_prolonged(minutes: float) -> bool:
+    """Whether a seizure lasting ``minutes`` is prolonged (adult table, seizure row; D11, D14).
+
+    "> 5 min", strictly, compared at 0.01 min: 5.004 min is 5.00 and not prolonged, 5.005 min is
+    5.01 and prolonged.
+
+    Example:
+        >>> [seizure_prolonged(m) for m in (5.0, 5.004, 5.005, 5.01)]
+        [False, False, True, True]
+    """
+    return quantize(minutes) > SEIZURE_PROLONGED_MIN
+
 
 # --- Motor findings (D11) --------------------------------------------------------------------
 
