@@ -32,6 +32,7 @@ from astct_grading.criteria.icans import (
     CAPD_POSITIVE_MIN,
     CAPD_VERSION,
     RASS_DEEP_SEDATION_MAX,
+    RASS_MIN,
     CapdAnswer,
     CapdNotPerformed,
     capd_points,
@@ -61,9 +62,9 @@ CapdTotal = Annotated[
 #: Richmond Agitation-Sedation Scale, -5 to +4.
 Rass = Annotated[
     int,
-    Field(ge=-5, le=4),
+    Field(ge=RASS_MIN, le=4),
     BeforeValidator(_number),
-    WithJsonSchema({"type": "integer", "minimum": -5, "maximum": 4}),
+    WithJsonSchema({"type": "integer", "minimum": RASS_MIN, "maximum": 4}),
 ]
 
 #: The item names, in the form's order.
