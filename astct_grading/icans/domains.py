@@ -279,15 +279,9 @@ def _capd_values(capd: CapdAssessment | None) -> tuple[Grades, Level]:
     return _capd_grades(*total), total
 
 
-class _Instruments(NamedTuple):
-    """The instruments' values, once the choice between them is read (D7)."""
-
-    capd_chosen: bool | None
-    """The CAPD is the instrument (True), the ICE (False), or the choice is open (None)."""
-    ice: Grades
-    ice_range: Level
-    capd: Grades
-    capd_range: Level
+#: The instruments' values once the choice between them is read (D7): whether the CAPD is the
+#: instrument (None: the choice is open), the ICE's values and range, the CAPD's values and range.
+_Instruments = tuple[bool | None, Grades, Level, Grades, Level]
 
 
 def _instruments(a: IcansAssessment, options: IcansOptions) -> _Instruments:
@@ -295,7 +289,7 @@ def _instruments(a: IcansAssessment, options: IcansOptions) -> _Instruments:
     capd_values, capd_score = _capd_values(a.capd)
     delay = a.developmental_delay
     if a.age_years is None or delay is None:
-        return _Instruments(None, ice_values, ice_score, capd_values, capd_score)
+        return None, ice_values, ice_score, capd_values, capd_score
     # The instrument is known: the other one is not read. A missing ICE cannot make a combination
     # contradictory (its score could be anything), so it is fixed too.
     chosen = delay or quantize(a.age_years) < options.ice_min_age_years
@@ -303,7 +297,7 @@ def _instruments(a: IcansAssessment, options: IcansOptions) -> _Instruments:
         capd_values = (0,)
     elif a.ice is None:
         ice_values = (_NOT_ASSESSABLE,)
-    return _Instruments(chosen, ice_values, ice_score, capd_values, capd_score)
+    return chosen, ice_values, ice_score, capd_values, capd_score
 
 
 def coupled_inputs(a: IcansAssessment, options: IcansOptions) -> tuple[tuple[int | bool, ...], ...]:
@@ -314,8 +308,8 @@ def coupled_inputs(a: IcansAssessment, options: IcansOptions) -> tuple[tuple[int
         >>> coupled_inputs(record, IcansOptions())
         ((False,), (False,), (5,), (0,), (0,), (False,), (False,), (False,))
     """
-    values = _instruments(a, options)
-    return _inputs(a, options, values.ice, values.capd)
+    _, ice_values, _, capd_values, _ = _instruments(a, options)
+    return _inputs(a, options, ice_values, capd_values)
 
 
 def _inputs(
@@ -363,8 +357,7 @@ def instrument_and_consciousness(
         >>> coupled.domain.span, coupled.instruments, ice, capd
         ((2, 2), frozenset({'ICE'}), (5, 5), (0, 32))
     """
-    values = _instruments(a, options)
-    chosen = values.capd_chosen
+    chosen, ice_values, ice_score, capd_values, capd_score = _instruments(a, options)
     level = a.consciousness
     sedated = a.consciousness_other_cause
     other = a.encephalopathy_other_cause
@@ -373,24 +366,30 @@ def instrument_and_consciousness(
         and level is not None
         and sedated is not None
         and other is not None
-        and len(values.ice) == 1
-        and len(values.capd) == 1
+        and len(ice_values) == 1
+        and len(capd_values) == 1
     ):
         # Every input known (the common case): one combination, evaluated directly. A validated
         # record is never contradictory (arousal_conflict, ice_zero_from_sedation), and the level
         # is consistent with an awake patient's aphasia: it adds nothing.
         grade = CONSCIOUSNESS_GRADES[level]
-        raw, enc, loc = coupled_grades(chosen, values.ice[0], values.capd[0], grade, sedated, other)
-        coupled = Coupled(
-            known(max(enc, loc), grade > 0),
-            (raw, raw),
-            (enc, enc),
-            (loc, loc),
-            _CAPD_ONLY if chosen else _ICE_ONLY,
-        )
-        return coupled, values.ice_range, values.capd_range
-    inputs = _inputs(a, options, values.ice, values.capd)
-    return coupled_domain(inputs), values.ice_range, values.capd_range
+        grades = coupled_grades(chosen, ice_values[0], capd_values[0], grade, sedated, other)
+        return _known_coupled(grades, grade > 0, chosen), ice_score, capd_score
+    inputs = _inputs(a, options, ice_values, capd_values)
+    return coupled_domain(inputs), ice_score, capd_score
+
+
+@cache  # one entry per outcome of the one combination: a few dozen
+def _known_coupled(grades: tuple[int, int, int], present: bool, capd_chosen: bool) -> Coupled:
+    """The coupled domains when every input is known: one grade each, nothing open."""
+    raw, enc, loc = grades
+    return Coupled(
+        known(max(enc, loc), present),
+        (raw, raw),
+        (enc, enc),
+        (loc, loc),
+        _CAPD_ONLY if capd_chosen else _ICE_ONLY,
+    )
 
 
 # --- Seizure, motor, raised ICP (D11) --------------------------------------------------------
