@@ -14,8 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
+from typing import TypeVar
 
 from astct_grading.core.criterion import Criterion
+from astct_grading.core.validation import quantize
 from astct_grading.criteria.astct import CRITERIA_VERSION, DEATH_GRADE, LEE_2019
 
 __all__ = [
@@ -28,7 +30,6 @@ __all__ = [
     "CAPD_VERSION",
     "CONSCIOUSNESS_GRADES",
     "CRITERIA_VERSION",
-    "DEATH_GRADE",
     "EXCLUDED_FEATURES",
     "ICANS_CRITERIA",
     "ICE_BANDS",
@@ -40,6 +41,7 @@ __all__ = [
     "ICP_SYNONYMS",
     "MOTOR_GRADES",
     "RASS_DEEP_SEDATION_MAX",
+    "RASS_MIN",
     "SEIZURE_GRADE",
     "SEIZURE_PROLONGED_GRADE",
     "SEIZURE_PROLONGED_MIN",
@@ -54,6 +56,7 @@ __all__ = [
     "capd_grade",
     "capd_points",
     "ice_grade",
+    "seizure_prolonged",
 ]
 
 ICE_TABLE = f"{LEE_2019}, ICE score table"
@@ -236,6 +239,8 @@ CAPD_MAX = 32
 CAPD_POSITIVE_MIN = 9
 #: CAPD is not scored at RASS -4 or -5 (deep sedation, unresponsive to voice; CAPD form; D8).
 RASS_DEEP_SEDATION_MAX = -4
+#: The lowest RASS (unarousable; the scale runs -5 to +4).
+RASS_MIN = -5
 
 
 def capd_points(answer: CapdAnswer, *, reverse: bool) -> int:
@@ -349,6 +354,20 @@ SEIZURE_PROLONGED_GRADE = 4
 #: "Prolonged" is strictly longer than this, in minutes, compared at 0.01 min (D11, D14).
 SEIZURE_PROLONGED_MIN = 5.0
 
+
+def seizure_prolonged(minutes: float) -> bool:
+    """Whether a seizure lasting ``minutes`` is prolonged (adult table, seizure row; D11, D14).
+
+    "> 5 min", strictly, compared at 0.01 min: 5.004 min is 5.00 and not prolonged, 5.005 min is
+    5.01 and prolonged.
+
+    Example:
+        >>> [seizure_prolonged(m) for m in (5.0, 5.004, 5.005, 5.01)]
+        [False, False, True, True]
+    """
+    return quantize(minutes) > SEIZURE_PROLONGED_MIN
+
+
 # --- Motor findings (D11) --------------------------------------------------------------------
 
 
@@ -441,22 +460,79 @@ EXCLUDED_FEATURES: Mapping[str, str] = MappingProxyType(
 )
 
 
-#: The ICANS criteria as one table, for the docs (docs/icans.md) and for audit.
+# --- The criteria as one table, each sentence generated from the numbers above ---------------
+
+_K = TypeVar("_K")
+
+#: Numbers the sentences spell out in words.
+_WORDS = {8: "eight", 10: "ten"}
+
+
+def _range(low: int, high: int, top: int) -> str:
+    """A band of scores as the tables print it: ``10``, ``7-9``, ``9 or more``."""
+    if low == high:
+        return str(low)
+    return f"{low} or more" if high == top else f"{low}-{high}"
+
+
+def _band_key(scale: str, low: int, high: int, top: int) -> str:
+    if high in (low, top):
+        return f"{scale}_{low}"
+    return f"{scale}_{low}_{high}"
+
+
+def _band(scale: str, band: tuple[int, int, int], top: int, source: str) -> Criterion:
+    """One band of an instrument's row: the grade it gives, or none (grade 0)."""
+    low, high, grade = band
+    outcome = f"grade {grade}" if grade else f"no {scale}-driven grade"
+    return Criterion(
+        _band_key(scale.lower(), low, high, top),
+        f"{scale} {_range(low, high, top)}: {outcome}",
+        source,
+    )
+
+
+def _grade_of(grades: Mapping[_K, int], *keys: _K) -> int:
+    """The one grade the table gives all of ``keys`` (a sentence names them together)."""
+    (grade,) = {grades[key] for key in keys}
+    return grade
+
+
+_REVERSED = [item.number for item in CAPD_ITEMS if item.reverse]
+_ANSWERS = list(CapdAnswer)
+_AGE = f"{ICE_MIN_AGE_YEARS} years"
+_PROLONGED = f"{SEIZURE_PROLONGED_MIN:g} minutes"
+_LEVEL_TEXT: Mapping[ConsciousnessLevel, str] = MappingProxyType(
+    {
+        ConsciousnessLevel.AWAKENS_SPONTANEOUSLY: "awakens spontaneously",
+        ConsciousnessLevel.AWAKENS_TO_VOICE: "awakens to voice",
+        ConsciousnessLevel.AWAKENS_TO_TACTILE_STIMULUS: "awakens only to tactile stimulus",
+        ConsciousnessLevel.UNAROUSABLE: (
+            "needs vigorous or repetitive tactile stimuli, unarousable, stupor or coma"
+        ),
+    }
+)
+_ICP_4 = [finding for finding, grade in ICP_GRADES.items() if grade == 4]
+
+#: The ICANS criteria as one table, for the docs (docs/icans.md) and for audit. Every number in a
+#: sentence is read from the constants above (tests/spec/test_icans_criteria.py checks them).
 ICANS_CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "instrument",
-        "ICE from age 12.0 years; CAPD below 12.0 years and at any age with developmental delay",
+        f"ICE from age {_AGE}; CAPD below {_AGE} and at any age with developmental delay",
         f"{CHILD_TABLE} (headings); D7",
     ),
-    Criterion("ice_items", "ICE: ten items of one point each, total 0-10", f"{ICE_TABLE}; D10"),
-    Criterion("ice_10", "ICE 10: no ICE-driven grade", f"{ADULT_TABLE}, ICE row; D10"),
-    Criterion("ice_7_9", "ICE 7-9: grade 1", f"{ADULT_TABLE}, ICE row; D10"),
-    Criterion("ice_3_6", "ICE 3-6: grade 2", f"{ADULT_TABLE}, ICE row; D10"),
-    Criterion("ice_0_2", "ICE 0-2: grade 3", f"{ADULT_TABLE}, ICE row; D10"),
+    Criterion(
+        "ice_items",
+        f"ICE: {_WORDS[len(ICE_ITEMS)]} items of one point each, total 0-{ICE_MAX}",
+        f"{ICE_TABLE}; D10",
+    ),
+    *(_band("ICE", band, ICE_MAX, f"{ADULT_TABLE}, ICE row; D10") for band in ICE_BANDS),
     Criterion(
         "ice_0_unarousable",
-        "ICE 0 in an unarousable patient unable to perform ICE: grade 4; "
-        "ICE 0 awake with global aphasia: grade 3",
+        "ICE 0 in an unarousable patient unable to perform ICE: grade "
+        f"{ICE_ZERO_UNAROUSABLE_GRADE}; ICE 0 awake with global aphasia: grade "
+        f"{ice_grade(0, unarousable=False)}",
         f"{ADULT_TABLE}, ICE row and footnote; D10",
     ),
     Criterion(
@@ -466,26 +542,26 @@ ICANS_CRITERIA: tuple[Criterion, ...] = (
     ),
     Criterion(
         "capd_items",
-        "CAPD: eight items answered never to always; items 1-4 reverse-scored; total 0-32; "
-        "positive at 9 or more",
+        f"CAPD: {_WORDS[len(CAPD_ITEMS)]} items answered {_ANSWERS[0].value} to "
+        f"{_ANSWERS[-1].value}; items {_REVERSED[0]}-{_REVERSED[-1]} reverse-scored; total "
+        f"0-{CAPD_MAX}; positive at {CAPD_POSITIVE_MIN} or more",
         f"{TRAUBE_2014}",
     ),
-    Criterion("capd_0", "CAPD 0: no CAPD-driven grade", f"{CHILD_TABLE}, CAPD row; D8"),
-    Criterion("capd_1_8", "CAPD 1-8: grade 1", f"{CHILD_TABLE}, CAPD row; D8"),
-    Criterion("capd_9", "CAPD 9 or more: grade 3", f"{CHILD_TABLE}, CAPD row; D8"),
+    *(_band("CAPD", band, CAPD_MAX, f"{CHILD_TABLE}, CAPD row; D8") for band in CAPD_BANDS),
     Criterion(
         "capd_unable",
-        "unable to perform CAPD because of ICANS: grade 4; because of deep sedation "
-        "(RASS -4 or -5) or neuromuscular blockade: not assessable, never 4",
+        f"unable to perform CAPD because of ICANS: grade {CAPD_UNABLE_GRADE}; because of deep "
+        f"sedation (RASS {RASS_DEEP_SEDATION_MAX} or {RASS_MIN}) or neuromuscular blockade: not "
+        f"assessable, never {CAPD_UNABLE_GRADE}",
         f"{CHILD_TABLE}, CAPD row; CAPD form; D8",
     ),
-    Criterion("loc_1", "awakens spontaneously: grade 1", _LOC),
-    Criterion("loc_2", "awakens to voice: grade 2", _LOC),
-    Criterion("loc_3", "awakens only to tactile stimulus: grade 3", _LOC),
-    Criterion(
-        "loc_4",
-        "needs vigorous or repetitive tactile stimuli, unarousable, stupor or coma: grade 4",
-        _LOC,
+    *(
+        Criterion(
+            f"loc_{CONSCIOUSNESS_GRADES[level]}",
+            f"{text}: grade {CONSCIOUSNESS_GRADES[level]}",
+            _LOC,
+        )
+        for level, text in _LEVEL_TEXT.items()
     ),
     Criterion(
         "loc_other_cause",
@@ -494,23 +570,32 @@ ICANS_CRITERIA: tuple[Criterion, ...] = (
         f"{ADULT_TABLE}, footnote; D9",
     ),
     Criterion(
-        "seizure_3",
+        f"seizure_{SEIZURE_GRADE}",
         "a clinical seizure that resolves rapidly, or non-convulsive seizures on EEG resolving "
-        "with intervention: grade 3",
+        f"with intervention: grade {SEIZURE_GRADE}",
         f"{ADULT_TABLE}, seizure row; D11",
     ),
     Criterion(
-        "seizure_4",
-        "a seizure lasting more than 5 minutes (strictly), or repetitive seizures without return "
-        "to baseline in between: grade 4",
+        f"seizure_{SEIZURE_PROLONGED_GRADE}",
+        f"a seizure lasting more than {_PROLONGED} (strictly), or repetitive seizures without "
+        f"return to baseline in between: grade {SEIZURE_PROLONGED_GRADE}",
         f"{ADULT_TABLE}, seizure row; D11",
     ),
-    Criterion("motor_4", "deep focal motor weakness (hemiparesis, paraparesis): grade 4", _MOTOR),
-    Criterion("icp_3", "focal or local oedema on neuroimaging: grade 3", _ICP),
+    Criterion(
+        "motor_4",
+        "deep focal motor weakness (hemiparesis, paraparesis): grade "
+        f"{_grade_of(MOTOR_GRADES, MotorFinding.HEMIPARESIS, MotorFinding.PARAPARESIS)}",
+        _MOTOR,
+    ),
+    Criterion(
+        "icp_3",
+        f"focal or local oedema on neuroimaging: grade {ICP_GRADES[IcpFinding.FOCAL_OEDEMA]}",
+        _ICP,
+    ),
     Criterion(
         "icp_4",
         "diffuse cerebral oedema, decerebrate or decorticate posturing, cranial nerve VI palsy, "
-        "papilloedema or Cushing's triad: grade 4",
+        f"papilloedema or Cushing's triad: grade {_grade_of(ICP_GRADES, *_ICP_4)}",
         _ICP,
     ),
     Criterion(
@@ -524,8 +609,8 @@ ICANS_CRITERIA: tuple[Criterion, ...] = (
         f"{ADULT_TABLE}, footnote",
     ),
     Criterion(
-        "grade5",
-        "death due to ICANS with no other principal cause: grade 5",
+        f"grade{DEATH_GRADE}",
+        f"death due to ICANS with no other principal cause: grade {DEATH_GRADE}",
         f"{LEE_2019}; D6",
     ),
 )

@@ -1,6 +1,8 @@
-"""Table tests for ICANS grading (ASTCT 2019): ICE, CAPD, the five domains and D6-D15.
+"""ICANS grading (ASTCT 2019), table by table: the five domains, death, unknowns (D6-D15).
 
-Every cut-off is tested on both sides; docs/icans.md points each table row to these tests.
+Every cut-off is a row on both sides, named by the text of its criterion (criteria/icans.py):
+ICE 10/9/7/6/3/2/0, CAPD 0/1, 8/9, ages 11.99/12.0, each level of consciousness, seizures of
+5.00/5.01 min, the motor findings and raised ICP. docs/icans.md points each table row here.
 """
 
 from __future__ import annotations
@@ -12,22 +14,12 @@ import pytest
 from pydantic import ValidationError
 
 from astct_grading.core.results import GradeResult
-from astct_grading.criteria.icans import (
-    CAPD_ITEMS,
-    CRITERIA_VERSION,
-    ICANS_CRITERIA,
-    ICE_ITEMS,
-    capd_grade,
-    ice_grade,
-)
+from astct_grading.criteria.icans import CAPD_ITEMS, ICANS_CRITERIA, ICE_ITEMS
 from astct_grading.errors import AstctGradingError
-from astct_grading.icans.grading import (
-    CapdAnswer,
-    CapdAssessment,
+from astct_grading.icans import (
     ConsciousnessLevel,
     IcansAssessment,
     IcansOptions,
-    IceAssessment,
     IcpFinding,
     MotorFinding,
     grade_icans,
@@ -37,6 +29,15 @@ from astct_grading.icans.grading import (
 
 ICE_NAMES = [item.name for item in ICE_ITEMS]
 CAPD_NAMES = [item.name for item in CAPD_ITEMS]
+#: Items 1-4 reverse-scored ("always" is 0), items 5-8 scored directly ("never" is 0).
+NO_DELIRIUM = {**dict.fromkeys(CAPD_NAMES[:4], "always"), **dict.fromkeys(CAPD_NAMES[4:], "never")}
+#: The criterion text each row is annotated with (criteria/icans.py, ICANS_CRITERIA).
+RULES = {criterion.key: criterion.rule for criterion in ICANS_CRITERIA}
+
+
+def row(*values: Any, rule: str) -> Any:
+    """A table row, named by the text of the criterion it checks."""
+    return pytest.param(*values, id=RULES[rule])
 
 
 def ice_items(score: int) -> dict[str, int]:
@@ -72,351 +73,21 @@ def errors(data: dict[str, Any], model: Any = IcansAssessment) -> list[tuple[str
     return [(error["type"], tuple(error["loc"])) for error in info.value.errors()]
 
 
-# --- ICE scoring (D10) -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("score", range(11))
-def test_ice_items_sum_to_the_score(score: int) -> None:
-    result = score_ice(ice_items(score))
-    assert (result.score, result.score_min, result.score_max) == (score, score, score)
-    assert result.missing == ()
-    assert [item.points for item in result.items] == list(ice_items(score).values())
-    assert result.scale == "ICE"
-    assert result.criteria_version == CRITERIA_VERSION
-    assert result.explanation == f"ICE {score}/10."
-
-
-def test_ice_has_ten_one_point_items_in_table_order() -> None:
-    assert ICE_NAMES == [
-        "orientation_year",
-        "orientation_month",
-        "orientation_city",
-        "orientation_hospital",
-        "naming_object_1",
-        "naming_object_2",
-        "naming_object_3",
-        "follows_commands",
-        "writes_sentence",
-        "counts_back_by_ten",
-    ]
-    assert score_ice(dict.fromkeys(ICE_NAMES, 1)).score == 10
-
-
-def test_ice_unknown_items_give_a_range_never_zero() -> None:
-    answers = ice_items(6)
-    del answers["orientation_year"], answers["counts_back_by_ten"]
-    result = score_ice(answers)
-    assert result.score is None
-    assert (result.score_min, result.score_max) == (5, 7)
-    assert result.missing == ("orientation_year", "counts_back_by_ten")
-    assert result.decisions == ("D10", "D13")
-    assert result.items[0].points is None
-    assert (result.items[0].points_min, result.items[0].points_max) == (0, 1)
-    assert result.explanation == (
-        "ICE 5 to 7 of 10 (undetermined); open until given: orientation_year, counts_back_by_ten."
-    )
-
-
-def test_ice_empty_record_is_the_whole_range() -> None:
-    result = score_ice({})
-    assert (result.score, result.score_min, result.score_max) == (None, 0, 10)
-    assert result.missing == tuple(ICE_NAMES)
-
-
-def test_ice_total_only() -> None:
-    result = score_ice({"total": 8})
-    assert result.score == 8
-    assert result.missing == ()
-    assert {item.detail for item in result.items} == {"not recorded (total given)"}
-    assert result.explanation == "ICE 8/10 (total recorded; items not all recorded)."
-
-
-def test_ice_total_agrees_with_items() -> None:
-    partial = ice_items(4)
-    del partial["orientation_year"]  # 3 known points, 1 unknown item
-    assert score_ice({**partial, "total": 3}).score == 3
-    assert score_ice({**partial, "total": 4}).score == 4
-    assert score_ice({**ice_items(7), "total": 7}).explanation == "ICE 7/10."
-
-
-@pytest.mark.parametrize("total", [2, 5])
-def test_ice_total_disagreeing_with_items_is_rejected(total: int) -> None:
-    partial = ice_items(4)
-    del partial["orientation_year"]
-    assert errors({**partial, "total": total}, IceAssessment) == [
-        ("ice_total_conflict", ("total",))
-    ]
+# --- ICE band edges (D10) -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("value", "error_type"),
+    ("score", "grade"),
     [
-        (2, "less_than_equal"),
-        (-1, "greater_than_equal"),
-        (0.5, "int_from_float"),
-        (True, "bool_not_number"),
-        ("yes", "number_format"),
+        row(10, 0, rule="ice_10"),
+        row(9, 1, rule="ice_7_9"),
+        row(7, 1, rule="ice_7_9"),
+        row(6, 2, rule="ice_3_6"),
+        row(3, 2, rule="ice_3_6"),
+        row(2, 3, rule="ice_0_2"),
+        row(1, 3, rule="ice_0_2"),
+        row(0, 3, rule="ice_0_2"),  # arousable (alert): grade 3, not 4
     ],
-)
-def test_ice_item_out_of_range_is_rejected(value: Any, error_type: str) -> None:
-    assert errors({"writes_sentence": value}, IceAssessment) == [(error_type, ("writes_sentence",))]
-
-
-@pytest.mark.parametrize(
-    ("total", "error_type"), [(11, "less_than_equal"), (-1, "greater_than_equal")]
-)
-def test_ice_total_out_of_range_is_rejected(total: int, error_type: str) -> None:
-    assert errors({"total": total}, IceAssessment) == [(error_type, ("total",))]
-
-
-def test_ice_invalid_item_is_reported_alone() -> None:
-    assert errors({"orientation_year": 5, "total": 0}, IceAssessment) == [
-        ("less_than_equal", ("orientation_year",))
-    ]
-
-
-def test_ice_not_performed_for_sedation_is_not_assessable_never_zero() -> None:
-    result = score_ice({"not_performed": "sedated_or_intubated"})
-    assert result.score is None
-    assert (result.score_min, result.score_max) == (0, 10)
-    assert result.missing == ()
-    assert result.decisions == ("D10",)
-    assert "not assessable" in result.explanation
-    assert "never scored 0" in result.explanation
-
-
-def test_ice_unarousable_scores_zero() -> None:
-    result = score_ice({"not_performed": "unarousable"})
-    assert (result.score, result.score_min, result.score_max) == (0, 0, 0)
-    assert {item.detail for item in result.items} == {"unarousable"}
-    assert (
-        result.explanation == "ICE 0: the patient is unarousable and unable to perform ICE (D10)."
-    )
-
-
-@pytest.mark.parametrize("score", [{"total": 0}, {"orientation_year": 0}])
-@pytest.mark.parametrize("reason", ["sedated_or_intubated", "unarousable"])
-def test_ice_not_performed_with_a_score_is_rejected(score: dict[str, int], reason: str) -> None:
-    assert errors({**score, "not_performed": reason}, IceAssessment) == [
-        ("not_performed_with_score", ("not_performed",))
-    ]
-
-
-def test_ice_unknown_field_and_reason_are_rejected() -> None:
-    assert errors({"orientation_yr": 1}, IceAssessment) == [
-        ("extra_forbidden", ("orientation_yr",))
-    ]
-    assert errors({"not_performed": "asleep"}, IceAssessment) == [("enum", ("not_performed",))]
-
-
-def test_score_ice_accepts_a_model_and_rejects_other_types() -> None:
-    model = IceAssessment(total=9)
-    assert score_ice(model) == score_ice({"total": 9})
-    with pytest.raises(AstctGradingError) as info:
-        score_ice([1, 1, 1])  # type: ignore[arg-type]
-    assert info.value.type == "input_type"
-    assert "score_ice takes a IceAssessment or a mapping, not list" in str(info.value)
-
-
-# --- CAPD scoring ----------------------------------------------------------------------------
-
-REVERSE_POINTS = {"never": 4, "rarely": 3, "sometimes": 2, "often": 1, "always": 0}
-DIRECT_POINTS = {"never": 0, "rarely": 1, "sometimes": 2, "often": 3, "always": 4}
-NO_DELIRIUM = {**dict.fromkeys(CAPD_NAMES[:4], "always"), **dict.fromkeys(CAPD_NAMES[4:], "never")}
-
-
-@pytest.mark.parametrize("answer", [answer.value for answer in CapdAnswer])
-@pytest.mark.parametrize("name", CAPD_NAMES)
-def test_capd_item_points(name: str, answer: str) -> None:
-    reverse = CAPD_NAMES.index(name) < 4
-    result = score_capd({**NO_DELIRIUM, name: answer})
-    expected = REVERSE_POINTS[answer] if reverse else DIRECT_POINTS[answer]
-    assert result.score == expected
-    item = result.items[CAPD_NAMES.index(name)]
-    assert item.points == expected
-    assert item.detail == f"{answer} ({'reverse-scored' if reverse else 'scored directly'})"
-
-
-def test_capd_items_are_the_eight_of_the_form() -> None:
-    assert CAPD_NAMES == [
-        "eye_contact",
-        "purposeful_actions",
-        "aware_of_surroundings",
-        "communicates_needs",
-        "restless",
-        "inconsolable",
-        "underactive",
-        "slow_to_respond",
-    ]
-    assert [item.reverse for item in CAPD_ITEMS] == [True] * 4 + [False] * 4
-
-
-@pytest.mark.parametrize(
-    ("answers", "total", "screen"),
-    [
-        (NO_DELIRIUM, 0, "negative screen (< 9)"),
-        ({**NO_DELIRIUM, "restless": "rarely"}, 1, "negative screen (< 9)"),
-        ({**NO_DELIRIUM, "restless": "always", "eye_contact": "never"}, 8, "negative screen (< 9)"),
-        (
-            {**NO_DELIRIUM, "restless": "always", "eye_contact": "never", "inconsolable": "rarely"},
-            9,
-            "positive screen (≥ 9)",
-        ),
-        (
-            {**dict.fromkeys(CAPD_NAMES[:4], "never"), **dict.fromkeys(CAPD_NAMES[4:], "always")},
-            32,
-            "positive screen (≥ 9)",
-        ),
-    ],
-)
-def test_capd_total_and_screen_at_the_edges(
-    answers: dict[str, str], total: int, screen: str
-) -> None:
-    result = score_capd(answers)
-    assert result.score == total
-    assert result.explanation == f"CAPD {total}/32: {screen}."
-    assert result.scale == "CAPD"
-    assert result.criteria_version == "CAPD-2014"
-    assert score_capd({"total": total}).score == total
-
-
-def test_capd_unknown_answers_give_a_range() -> None:
-    answers = dict(NO_DELIRIUM)
-    del answers["eye_contact"], answers["restless"]
-    result = score_capd(answers)
-    assert (result.score, result.score_min, result.score_max) == (None, 0, 8)
-    assert result.missing == ("eye_contact", "restless")
-    assert result.decisions == ("D13",)
-    assert "negative screen" in result.explanation
-    answers["underactive"] = "often"
-    assert "screen undetermined" in score_capd(answers).explanation
-    answers["underactive"] = "always"
-    answers["inconsolable"] = "always"
-    answers["slow_to_respond"] = "often"
-    assert "(undetermined, positive screen)" in score_capd(answers).explanation
-
-
-def test_capd_total_disagreeing_with_answers_is_rejected() -> None:
-    assert errors({"eye_contact": "never", "total": 3}, CapdAssessment) == [
-        ("capd_total_conflict", ("total",))
-    ]
-    assert errors({**NO_DELIRIUM, "total": 1}, CapdAssessment) == [
-        ("capd_total_conflict", ("total",))
-    ]
-    assert score_capd({"eye_contact": "never", "total": 4}).score == 4
-    assert score_capd({"eye_contact": "never", "total": 32}).score == 32
-
-
-def test_capd_bad_answers_are_rejected() -> None:
-    assert errors({"restless": "Never"}, CapdAssessment) == [("enum", ("restless",))]
-    assert errors({"restless": 2}, CapdAssessment) == [("enum", ("restless",))]
-    assert errors({"total": 33}, CapdAssessment) == [("less_than_equal", ("total",))]
-    assert errors({"rass": -6}, CapdAssessment) == [("greater_than_equal", ("rass",))]
-    assert errors({"rass": 5}, CapdAssessment) == [("less_than_equal", ("rass",))]
-    assert errors({"eye_kontakt": "never"}, CapdAssessment) == [
-        ("extra_forbidden", ("eye_kontakt",))
-    ]
-    assert errors({"restless": "sometimes", "eye_contact": "x", "total": 40}, CapdAssessment) == [
-        ("enum", ("eye_contact",)),
-        ("less_than_equal", ("total",)),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("capd", "reason"),
-    [
-        ({"rass": -4}, "not assessable under deep sedation (RASS -4)"),
-        ({"rass": -5}, "not assessable under deep sedation (RASS -5)"),
-        ({"not_performed": "deep_sedation"}, "not assessable under deep sedation (RASS -4 or -5)"),
-        ({"not_performed": "deep_sedation", "rass": -5}, "not assessable under deep sedation"),
-        (
-            {"not_performed": "neuromuscular_blockade"},
-            "not assessable under neuromuscular blockade",
-        ),
-        ({"not_performed": "unable"}, "unable to perform the CAPD because of ICANS"),
-    ],
-)
-def test_capd_without_a_total(capd: dict[str, Any], reason: str) -> None:
-    result = score_capd(capd)
-    assert (result.score, result.score_min, result.score_max) == (None, 0, 32)
-    assert result.missing == ()
-    assert reason in result.explanation
-    assert result.decisions == ("D8",)
-
-
-def test_capd_is_scored_at_rass_minus_3() -> None:
-    assert score_capd({**NO_DELIRIUM, "rass": -3}).score == 0
-
-
-@pytest.mark.parametrize(
-    ("capd", "error", "loc"),
-    [
-        ({"total": 10, "rass": -4}, "capd_sedation_conflict", "rass"),
-        ({"eye_contact": "never", "rass": -5}, "capd_sedation_conflict", "rass"),
-        ({"not_performed": "unable", "rass": -4}, "capd_sedation_conflict", "not_performed"),
-        ({"not_performed": "deep_sedation", "rass": -3}, "capd_sedation_conflict", "not_performed"),
-        ({"not_performed": "unable", "total": 20}, "not_performed_with_score", "not_performed"),
-        (
-            {"restless": "never", "not_performed": "neuromuscular_blockade"},
-            "not_performed_with_score",
-            "not_performed",
-        ),
-    ],
-)
-def test_capd_contradictions_are_rejected(capd: dict[str, Any], error: str, loc: str) -> None:
-    assert errors(capd, CapdAssessment) == [(error, (loc,))]
-
-
-def test_score_capd_accepts_a_model_and_rejects_other_types() -> None:
-    assert score_capd(CapdAssessment(total=9)) == score_capd({"total": 9})
-    with pytest.raises(AstctGradingError) as info:
-        score_capd("never")  # type: ignore[arg-type]
-    assert info.value.type == "input_type"
-
-
-# --- The criteria functions ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("score", "grade"), [(10, 0), (9, 1), (7, 1), (6, 2), (3, 2), (2, 3), (1, 3), (0, 3)]
-)
-def test_ice_grade_bands(score: int, grade: int) -> None:
-    assert ice_grade(score, unarousable=False) == grade
-    assert ice_grade(score, unarousable=score == 0) == (4 if score == 0 else grade)
-
-
-@pytest.mark.parametrize(("total", "grade"), [(0, 0), (1, 1), (8, 1), (9, 3), (32, 3)])
-def test_capd_grade_bands(total: int, grade: int) -> None:
-    assert capd_grade(total) == grade
-
-
-@pytest.mark.parametrize("score", [-1, 11])
-def test_ice_grade_rejects_an_impossible_score(score: int) -> None:
-    with pytest.raises(ValueError, match="an ICE score is 0-10"):
-        ice_grade(score, unarousable=False)
-
-
-@pytest.mark.parametrize("total", [-1, 33])
-def test_capd_grade_rejects_an_impossible_total(total: int) -> None:
-    with pytest.raises(ValueError, match="a CAPD total is 0-32"):
-        capd_grade(total)
-
-
-def test_every_criterion_cites_a_source() -> None:
-    assert len({c.key for c in ICANS_CRITERIA}) == len(ICANS_CRITERIA)
-    for criterion in ICANS_CRITERIA:
-        assert criterion.rule
-        assert criterion.source
-    cited = " ".join(c.source for c in ICANS_CRITERIA)
-    for decision in ("D6", "D7", "D8", "D9", "D10", "D11"):
-        assert decision in cited
-
-
-# --- ICANS: ICE band edges (D10) -------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("score", "grade"), [(10, 0), (9, 1), (7, 1), (6, 2), (3, 2), (2, 3), (1, 3)]
 )
 def test_icans_ice_band_edges(score: int, grade: int) -> None:
     result = grade_icans(adult(ice=ice_items(score)))
@@ -553,10 +224,19 @@ def test_icans_encephalopathy_attributed_to_another_cause_does_not_count() -> No
     assert unknown.missing == ("encephalopathy_other_cause",)
 
 
-# --- ICANS: CAPD (D8) ------------------------------------------------------------------------
+# --- CAPD (D8) ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("total", "grade"), [(0, 0), (1, 1), (8, 1), (9, 3), (32, 3)])
+@pytest.mark.parametrize(
+    ("total", "grade"),
+    [
+        row(0, 0, rule="capd_0"),
+        row(1, 1, rule="capd_1_8"),
+        row(8, 1, rule="capd_1_8"),
+        row(9, 3, rule="capd_9"),
+        row(32, 3, rule="capd_9"),
+    ],
+)
 def test_icans_capd_band_edges(total: int, grade: int) -> None:
     result = grade_icans(child(capd={"total": total}))
     assert result.grade == grade
@@ -625,23 +305,23 @@ def test_icans_capd_missing_is_0_to_4() -> None:
     assert "CAPD not recorded (grade 0 to 4)" in result.explanation
 
 
-# --- ICANS: which instrument (D7) ------------------------------------------------------------
+# --- which instrument (D7) ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("age", "delay", "instrument"),
     [
-        (11.99, False, "CAPD"),
-        (12.0, False, "ICE"),
-        (11.995, False, "ICE"),  # compared at 0.01 year (D14): 12.00
-        (11.994, False, "CAPD"),
-        (0.0, False, "CAPD"),
-        (15.0, True, "CAPD"),
-        (70.0, True, "CAPD"),
-        (15.0, None, None),
-        (11.0, None, "CAPD"),
-        (None, True, "CAPD"),
-        (None, False, None),
+        row(11.99, False, "CAPD", rule="instrument"),
+        row(12.0, False, "ICE", rule="instrument"),
+        row(11.995, False, "ICE", rule="instrument"),  # compared at 0.01 year (D14): 12.00
+        row(11.994, False, "CAPD", rule="instrument"),
+        row(0.0, False, "CAPD", rule="instrument"),
+        row(15.0, True, "CAPD", rule="instrument"),
+        row(70.0, True, "CAPD", rule="instrument"),
+        row(15.0, None, None, rule="instrument"),
+        row(11.0, None, "CAPD", rule="instrument"),
+        row(None, True, "CAPD", rule="instrument"),
+        row(None, False, None, rule="instrument"),
     ],
 )
 def test_icans_instrument_by_age_and_developmental_delay(
@@ -719,17 +399,38 @@ def test_icans_options_reject_an_impossible_age_cut(cut: Any) -> None:
     assert info.value.type == "invalid_option"
 
 
-# --- ICANS: level of consciousness (D9) ------------------------------------------------------
+@pytest.mark.parametrize("cut", [0.01, 0.5, 1, 1.0, 12.0, 129.99, 130, 130.0])
+def test_icans_options_accept_every_age_cut_in_0_to_130(cut: float) -> None:
+    assert IcansOptions(ice_min_age_years=cut).ice_min_age_years == cut
+
+
+@pytest.mark.parametrize("cut", [0, 0.0, -0.01, 130.01, 131])
+def test_icans_options_say_which_age_cuts_are_possible(cut: float) -> None:
+    with pytest.raises(AstctGradingError) as info:
+        IcansOptions(ice_min_age_years=cut)
+    assert info.value.type == "invalid_option"
+    assert str(info.value) == (
+        f"ice_min_age_years must be a finite number of years in (0, 130], not {cut!r}"
+    )
+
+
+def test_a_child_under_a_low_age_cut_uses_capd() -> None:
+    record = {"age_years": 0.5, "capd": {"total": 9}, "ice": {"total": 10}}
+    assert grade_icans(record, options=IcansOptions(ice_min_age_years=1)).instrument == "CAPD"
+    assert grade_icans(record, options=IcansOptions(ice_min_age_years=0.5)).instrument == "ICE"
+
+
+# --- level of consciousness (D9) ------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("level", "grade"),
     [
-        ("alert", 0),
-        ("awakens_spontaneously", 1),
-        ("awakens_to_voice", 2),
-        ("awakens_to_tactile_stimulus", 3),
-        ("unarousable", 4),
+        row("alert", 0, rule="loc_other_cause"),
+        row("awakens_spontaneously", 1, rule="loc_1"),
+        row("awakens_to_voice", 2, rule="loc_2"),
+        row("awakens_to_tactile_stimulus", 3, rule="loc_3"),
+        row("unarousable", 4, rule="loc_4"),
     ],
 )
 @pytest.mark.parametrize("sedated", [False, True])
@@ -780,11 +481,19 @@ def test_icans_arousal_contradictions_are_rejected(record: dict[str, Any], loc: 
     assert errors(record) == [("arousal_conflict", (loc,))]
 
 
-# --- ICANS: seizures (D11) -------------------------------------------------------------------
+# --- seizures (D11) -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("minutes", "grade"), [(0.5, 3), (5.0, 3), (5.004, 3), (5.005, 4), (5.01, 4), (30.0, 4)]
+    ("minutes", "grade"),
+    [
+        row(0.5, 3, rule="seizure_3"),
+        row(5.0, 3, rule="seizure_3"),
+        row(5.004, 3, rule="seizure_3"),  # 5.00 at 0.01 min (D14)
+        row(5.005, 4, rule="seizure_4"),  # 5.01 at 0.01 min (D14)
+        row(5.01, 4, rule="seizure_4"),
+        row(30.0, 4, rule="seizure_4"),
+    ],
 )
 def test_icans_seizure_more_than_5_minutes_strictly_is_grade_4(minutes: float, grade: int) -> None:
     result = grade_icans(
@@ -879,12 +588,17 @@ def test_icans_seizure_duration_must_be_plausible(minutes: Any) -> None:
     )
 
 
-# --- ICANS: motor findings and raised ICP (D11) ----------------------------------------------
+# --- motor findings and raised ICP (D11) ----------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("motor", "grade"),
-    [("none", 0), ("hemiparesis", 4), ("paraparesis", 4), ("other_deep_focal_weakness", 4)],
+    [
+        row("none", 0, rule="worst_domain"),
+        row("hemiparesis", 4, rule="motor_4"),
+        row("paraparesis", 4, rule="motor_4"),
+        row("other_deep_focal_weakness", 4, rule="motor_4"),
+    ],
 )
 def test_icans_motor_findings(motor: str, grade: int) -> None:
     result = grade_icans(adult(motor=motor))
@@ -903,15 +617,15 @@ def test_icans_motor_not_assessed() -> None:
 @pytest.mark.parametrize(
     ("icp", "grade"),
     [
-        ([], 0),
-        (["focal_oedema"], 3),
-        (["diffuse_oedema"], 4),
-        (["decerebrate_posturing"], 4),
-        (["decorticate_posturing"], 4),
-        (["cranial_nerve_vi_palsy"], 4),
-        (["papilloedema"], 4),
-        (["cushings_triad"], 4),
-        (["focal_oedema", "papilloedema"], 4),
+        row([], 0, rule="worst_domain"),
+        row(["focal_oedema"], 3, rule="icp_3"),
+        row(["diffuse_oedema"], 4, rule="icp_4"),
+        row(["decerebrate_posturing"], 4, rule="icp_4"),
+        row(["decorticate_posturing"], 4, rule="icp_4"),
+        row(["cranial_nerve_vi_palsy"], 4, rule="icp_4"),
+        row(["papilloedema"], 4, rule="icp_4"),
+        row(["cushings_triad"], 4, rule="icp_4"),
+        row(["focal_oedema", "papilloedema"], 4, rule="icp_4"),
     ],
 )
 def test_icans_raised_icp_and_oedema(icp: list[str], grade: int) -> None:
@@ -947,7 +661,7 @@ def test_icans_icp_not_assessed() -> None:
     assert "raised ICP / cerebral oedema not assessed" in result.explanation
 
 
-# --- ICANS: recorded but never graded (D11) --------------------------------------------------
+# --- recorded but never graded (D11) --------------------------------------------------
 
 
 def test_icans_haemorrhage_only_imaging_is_excluded() -> None:
@@ -990,7 +704,7 @@ def test_icans_tremor_myoclonus_haemorrhage_never_change_the_grade(flags: dict[s
     assert grade_icans(adult(tremor=False, myoclonus=None)).excluded == ()
 
 
-# --- ICANS: worst domain, death (D6), unknowns (D13) -----------------------------------------
+# --- worst domain, death (D6), unknowns (D13) -----------------------------------------
 
 
 def test_icans_grade_is_the_most_severe_domain() -> None:
@@ -1060,7 +774,14 @@ def test_icans_unknown_is_never_normal() -> None:
         assert field in result.missing
 
 
-# --- ICANS: result shape, decisions, input handling ------------------------------------------
+def test_grade_icans_names_itself_when_given_a_wrong_type() -> None:
+    with pytest.raises(AstctGradingError) as info:
+        grade_icans(42)  # type: ignore[arg-type]
+    assert info.value.type == "input_type"
+    assert str(info.value) == "grade_icans takes a IcansAssessment or a mapping, not int"
+
+
+# --- result shape, decisions, input handling ------------------------------------------
 
 
 def test_icans_result_shape() -> None:
@@ -1171,7 +892,3 @@ def test_explicit_nulls_mean_not_given() -> None:
     assert score_capd(capd) == score_capd({})
     nulls = dict.fromkeys(IcansAssessment.model_fields)
     assert grade_icans({**nulls, "ice": ice, "capd": capd}).grade_max == 5
-
-
-def test_invalid_answer_beside_a_total_is_reported_alone() -> None:
-    assert errors({"eye_contact": "x", "total": 5}, CapdAssessment) == [("enum", ("eye_contact",))]

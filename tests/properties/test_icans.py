@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from astct_grading.core.results import GradeResult
 from astct_grading.core.validation import quantize
 from astct_grading.criteria.icans import CAPD_ITEMS, ICE_ITEMS
-from astct_grading.icans.grading import (
+from astct_grading.icans import (
     CapdAnswer,
     CapdAssessment,
     ConsciousnessLevel,
