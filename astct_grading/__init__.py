@@ -44,7 +44,7 @@ if TYPE_CHECKING:
         vasopressor_grade,
     )
     from astct_grading.errors import ERROR_TYPES, AstctGradingError
-    from astct_grading.icans.grading import (
+    from astct_grading.icans import (
         CapdAssessment,
         ConsciousnessLevel,
         IcansAssessment,

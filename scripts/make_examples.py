@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from astct_grading.course import Course
 from astct_grading.crs.grading import CrsAssessment
-from astct_grading.icans.grading import IcansAssessment
+from astct_grading.icans import IcansAssessment
 from astct_grading.sle.sledai import SledaiVisit
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -31,7 +31,7 @@ from astct_grading.course.results import CourseResult, PatientSummary, TimedGrad
 from astct_grading.course.trajectory import trajectory
 from astct_grading.course.waiver import grade_crs_timeline
 from astct_grading.errors import AstctGradingError
-from astct_grading.icans.grading import grade_icans
+from astct_grading.icans import grade_icans
 
 __all__ = ["grade_course"]
 

@@ -24,7 +24,7 @@ from astct_grading.core.validation import Flag, InputModel
 from astct_grading.course.clock import calendar, iana_zone, utc
 from astct_grading.criteria.crs import WAIVER_THERAPIES
 from astct_grading.crs.grading import CrsAssessment
-from astct_grading.icans.grading import IcansAssessment
+from astct_grading.icans import IcansAssessment
 from astct_grading.sle.response import BilagCount, Pga, PrednisoloneMgDay
 from astct_grading.sle.sledai import SledaiVisit
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from astct_grading.crs.grading import CrsOptions
 from astct_grading.errors import AstctGradingError
-from astct_grading.icans.grading import IcansOptions
+from astct_grading.icans import IcansOptions
 from astct_grading.sle.sledai import Sledai2kOptions
 
 __all__ = ["DEFAULT_OPTIONS", "CourseOptions"]

@@ -35,7 +35,7 @@ from astct_grading.core.validation import (
 from astct_grading.course import Course
 from astct_grading.criteria.icans import ICE_ITEMS
 from astct_grading.crs.grading import OxygenSupport, Vasopressor
-from astct_grading.icans.grading import CapdAssessment, IcansAssessment, IceAssessment
+from astct_grading.icans import CapdAssessment, IcansAssessment, IceAssessment
 from astct_grading.sle.response import DorisInput, LldasInput, Sri4Input
 from astct_grading.sle.sledai import AntiDsDnaMeasurement, ComplementMeasurement
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from astct_grading import CrsAssessment, SledaiVisit
 from astct_grading.cli.app import SCHEMA_MODELS
 from astct_grading.course import Course
-from astct_grading.icans.grading import CapdAssessment, IcansAssessment, IceAssessment
+from astct_grading.icans import CapdAssessment, IcansAssessment, IceAssessment
 from astct_grading.sle.response import DorisInput, LldasInput, SledaiChangeInput, Sri4Input
 from astct_grading.strategies._impl import records
 
