@@ -129,24 +129,31 @@ def test_one_unknown_descriptor_gives_a_range_of_its_weight() -> None:
 
 LAB_CASES: list[tuple[str, str, Any, int]] = [
     # (descriptor, raw field, raw value, expected points)
+    # Fever: "temperature above 38 °C" ('> 38 °C'), at 0.01 °C (D14).
     ("fever", "temperature", {"value": 38.0, "unit": "C"}, 0),
     ("fever", "temperature", {"value": 38.1, "unit": "C"}, 1),
     ("fever", "temperature", {"value": 38.004, "unit": "C"}, 0),
     ("fever", "temperature", {"value": 38.005, "unit": "C"}, 1),
     ("fever", "temperature", {"value": 100.4, "unit": "F"}, 0),
     ("fever", "temperature", {"value": 100.6, "unit": "F"}, 1),
+    # Thrombocytopenia: "platelets below 100 x10^9/L" ('< 100 x10^9/L').
     ("thrombocytopenia", "platelets_10e9_l", 100, 0),
     ("thrombocytopenia", "platelets_10e9_l", 99.9, 1),
     ("thrombocytopenia", "platelets_10e9_l", 99.995, 0),
+    # Leukopenia: "white blood cells below 3.0 x10^9/L" ('< 3 x10^9/L').
     ("leukopenia", "wbc_10e9_l", 3.0, 0),
     ("leukopenia", "wbc_10e9_l", 2.99, 1),
+    # Proteinuria: "more than 0.5 g/24 h" ('> 0.5 g/24 h').
     ("proteinuria", "proteinuria_g_24h", 0.5, 0),
     ("proteinuria", "proteinuria_g_24h", 0.51, 4),
+    # Haematuria: "more than 5 red blood cells per high-power field" ('> 5 RBC/hpf').
     ("haematuria", "urine_rbc_per_hpf", 5, 0),
     ("haematuria", "urine_rbc_per_hpf", 6, 4),
     ("haematuria", "urine_rbc_per_hpf", 5.01, 4),
+    # Pyuria: "more than 5 white blood cells per high-power field" ('> 5 WBC/hpf').
     ("pyuria", "urine_wbc_per_hpf", 5, 0),
     ("pyuria", "urine_wbc_per_hpf", 6, 4),
+    # Increased DNA binding: "above the normal range of the testing laboratory".
     ("increased_dna_binding", "anti_dsdna", {"value": 30, "upper_limit": 30}, 0),
     ("increased_dna_binding", "anti_dsdna", {"value": 30.1, "upper_limit": 30}, 2),
 ]
