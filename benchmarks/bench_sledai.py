@@ -8,17 +8,18 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from astct_grading.criteria.sledai2k import Descriptor
-from astct_grading.sle.response import (
+from astct_grading.sle import (
     DorisInput,
     LldasInput,
     SledaiChangeInput,
+    SledaiVisit,
     Sri4Input,
     assess_doris_remission,
     assess_lldas,
     assess_sri4,
     change_from_baseline,
+    score_sledai2k,
 )
-from astct_grading.sle.sledai import SledaiVisit, score_sledai2k
 
 ADAPTER: TypeAdapter[SledaiVisit] = TypeAdapter(SledaiVisit)
 

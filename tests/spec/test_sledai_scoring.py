@@ -1,10 +1,16 @@
-"""SLEDAI-2K scoring: table tests at every weight, bound, exclusion and option (D13-D19)."""
+"""SLEDAI-2K scoring: table tests at every weight, bound, exclusion and option (D13-D19).
+
+Each table is annotated with the criterion it checks (Gladman 2002 form; docs/decisions.md). Beside
+the scores, the tables pin what else a caller reads: the text and context of each validation and
+misuse error, the decisions cited, and the key of a failed item lookup.
+"""
 
 from __future__ import annotations
 
 import doctest
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +64,12 @@ def visit(**changes: Any) -> dict[str, Any]:
 
 def error_types(error: ValidationError) -> list[tuple[tuple[int | str, ...], str]]:
     return [(tuple(e["loc"]), e["type"]) for e in error.errors()]
+
+
+def only_error(caught: pytest.ExceptionInfo[ValidationError]) -> dict[str, Any]:
+    errors = caught.value.errors()
+    assert len(errors) == 1
+    return dict(errors[0])
 
 
 # --- Weights ---------------------------------------------------------------------------------
@@ -117,24 +129,31 @@ def test_one_unknown_descriptor_gives_a_range_of_its_weight() -> None:
 
 LAB_CASES: list[tuple[str, str, Any, int]] = [
     # (descriptor, raw field, raw value, expected points)
+    # Fever: "temperature above 38 °C" ('> 38 °C'), at 0.01 °C (D14).
     ("fever", "temperature", {"value": 38.0, "unit": "C"}, 0),
     ("fever", "temperature", {"value": 38.1, "unit": "C"}, 1),
     ("fever", "temperature", {"value": 38.004, "unit": "C"}, 0),
     ("fever", "temperature", {"value": 38.005, "unit": "C"}, 1),
     ("fever", "temperature", {"value": 100.4, "unit": "F"}, 0),
     ("fever", "temperature", {"value": 100.6, "unit": "F"}, 1),
+    # Thrombocytopenia: "platelets below 100 x10^9/L" ('< 100 x10^9/L').
     ("thrombocytopenia", "platelets_10e9_l", 100, 0),
     ("thrombocytopenia", "platelets_10e9_l", 99.9, 1),
     ("thrombocytopenia", "platelets_10e9_l", 99.995, 0),
+    # Leukopenia: "white blood cells below 3.0 x10^9/L" ('< 3 x10^9/L').
     ("leukopenia", "wbc_10e9_l", 3.0, 0),
     ("leukopenia", "wbc_10e9_l", 2.99, 1),
+    # Proteinuria: "more than 0.5 g/24 h" ('> 0.5 g/24 h').
     ("proteinuria", "proteinuria_g_24h", 0.5, 0),
     ("proteinuria", "proteinuria_g_24h", 0.51, 4),
+    # Haematuria: "more than 5 red blood cells per high-power field" ('> 5 RBC/hpf').
     ("haematuria", "urine_rbc_per_hpf", 5, 0),
     ("haematuria", "urine_rbc_per_hpf", 6, 4),
     ("haematuria", "urine_rbc_per_hpf", 5.01, 4),
+    # Pyuria: "more than 5 white blood cells per high-power field" ('> 5 WBC/hpf').
     ("pyuria", "urine_wbc_per_hpf", 5, 0),
     ("pyuria", "urine_wbc_per_hpf", 6, 4),
+    # Increased DNA binding: "above the normal range of the testing laboratory".
     ("increased_dna_binding", "anti_dsdna", {"value": 30, "upper_limit": 30}, 0),
     ("increased_dna_binding", "anti_dsdna", {"value": 30.1, "upper_limit": 30}, 2),
 ]
@@ -243,6 +262,28 @@ def test_raw_value_contradicting_the_descriptor_is_rejected(
         SledaiVisit.model_validate({name: given, field: raw})
     assert error_types(caught.value) == [((name,), "sledai_descriptor_conflict")]
     assert f"{name}={given}" in str(caught.value)
+
+
+def test_a_descriptor_contradicting_its_raw_value_quotes_both() -> None:
+    # '< 100 x10^9/L' (D17): the call, the raw value and the bound are all in the message.
+    with pytest.raises(ValidationError) as caught:
+        SledaiVisit.model_validate({"platelets_10e9_l": 80, "thrombocytopenia": False})
+    error = only_error(caught)
+    assert (error["type"], error["loc"], error["input"]) == (
+        "sledai_descriptor_conflict",
+        ("thrombocytopenia",),
+        False,
+    )
+    note = "D17; record an excluding cause in the *_other_cause field, not an absent finding"
+    assert error["msg"] == (
+        f"thrombocytopenia=False contradicts the raw value: platelets 80 < 100.0 x10^9/L ({note})"
+    )
+    assert error["ctx"] == {
+        "descriptor": "thrombocytopenia",
+        "given": "False",
+        "evidence": "platelets 80 < 100.0 x10^9/L",
+        "note": note,
+    }
 
 
 def test_low_complement_present_contradicts_three_normal_components() -> None:
@@ -359,13 +400,31 @@ def test_arthritis_joint_count(count: int, default_points: int, original_points:
     assert "D16" in original.decisions
 
 
-@pytest.mark.parametrize(("given", "count"), [(True, 0), (True, 1), (False, 3), (False, 5)])
+@pytest.mark.parametrize(
+    ("given", "count", "message"),
+    [
+        (True, 0, None),
+        (
+            True,
+            1,
+            "arthritis=True contradicts the raw value: 1 inflamed joints does not meet '≥ 2 "
+            "joints' (D16) (under both readings of D16, '≥ 2' and 'more than 2' joints)",
+        ),
+        (False, 3, None),
+        (False, 5, None),
+    ],
+)
 def test_arthritis_call_contradicting_the_count_under_both_readings(
-    given: bool, count: int
+    given: bool, count: int, message: str | None
 ) -> None:
+    # '≥ 2 joints' (form) and 'more than 2 joints' (original SLEDAI): 0-1 and 3+ contradict both.
     with pytest.raises(ValidationError) as caught:
         SledaiVisit(arthritis=given, arthritis_joint_count=count)
     assert error_types(caught.value) == [(("arthritis",), "sledai_descriptor_conflict")]
+    if message is not None:
+        with pytest.raises(ValidationError) as caught:
+            SledaiVisit.model_validate({"arthritis": given, "arthritis_joint_count": count})
+        assert only_error(caught)["msg"] == message
 
 
 @pytest.mark.parametrize(
@@ -382,28 +441,63 @@ def test_two_joints_agree_with_the_call_under_its_reading(
 
 @pytest.mark.parametrize(
     ("given", "options", "reading"),
-    [(False, Sledai2kOptions(), "≥ 2 joints"), (True, MORE_THAN_TWO, "more than 2 joints")],
+    [
+        (False, Sledai2kOptions(), "'≥ 2 joints' (SLEDAI-2K, D16)"),
+        (True, MORE_THAN_TWO, "'more than 2 joints' (original SLEDAI option, D16)"),
+    ],
 )
 def test_two_joints_contradicting_the_call_under_the_chosen_reading(
     given: bool, options: Sledai2kOptions, reading: str
 ) -> None:
-    model = SledaiVisit(arthritis=given, arthritis_joint_count=2)  # valid under one reading
+    # Valid as a visit (2 joints meet one of the two readings); the chosen reading decides when
+    # scoring (D16), from a model or from a mapping.
+    model = SledaiVisit(arthritis=given, arthritis_joint_count=2)
     with pytest.raises(ValidationError) as caught:
         score_sledai2k(model, options=options)
     assert error_types(caught.value) == [(("arthritis",), "sledai_descriptor_conflict")]
     assert reading in str(caught.value)
+    record = {**ABSENT, "arthritis": given, "arthritis_joint_count": 2}
+    with pytest.raises(ValidationError) as caught:
+        score_sledai2k(record, options=options)
+    error = only_error(caught)
+    assert (error["type"], error["loc"], error["input"]) == (
+        "sledai_descriptor_conflict",
+        ("arthritis",),
+        given,
+    )
+    assert error["msg"] == (
+        f"arthritis={given} contradicts the raw value: 2 inflamed joints (read as {reading})"
+    )
+    assert error["ctx"] == {
+        "descriptor": "arthritis",
+        "given": str(given),
+        "evidence": "2 inflamed joints",
+        "note": f"read as {reading}",
+    }
 
 
 def test_arthritis_option_must_be_a_known_reading() -> None:
     with pytest.raises(AstctGradingError) as caught:
         Sledai2kOptions(arthritis_threshold="more_than_2")  # type: ignore[arg-type]
     assert caught.value.type == "invalid_option"
+    assert str(caught.value) == (
+        "arthritis_threshold is 'two_or_more' or 'more_than_two', not 'more_than_2' (D16)"
+    )
     assert (Sledai2kOptions().min_joints, MORE_THAN_TWO.min_joints) == (2, 3)
 
 
 def test_the_option_is_recorded_even_without_a_count() -> None:
     assert "D16" in score_sledai2k(ABSENT, options=MORE_THAN_TWO).decisions
     assert "D16" not in score_sledai2k(ABSENT).decisions
+
+
+def test_options_equal_to_the_default_do_not_cite_d16() -> None:
+    # D16 is cited for a joint count or an option other than the default, not for a new
+    # instance of the default options.
+    result = score_sledai2k(ABSENT, options=Sledai2kOptions())
+    assert result.decisions == ("D18", "D19")
+    other = score_sledai2k(ABSENT, options=Sledai2kOptions(arthritis_threshold="more_than_two"))
+    assert other.decisions == ("D16", "D18", "D19")
 
 
 # --- Window (D18) ----------------------------------------------------------------------------
@@ -433,9 +527,21 @@ def test_default_window_is_10_days() -> None:
 
 @pytest.mark.parametrize("window", [28, 7, 0, 14, 31, -10, True, "28", " 10", "10.0", None])
 def test_other_windows_are_rejected(window: Any) -> None:
+    # 10 days (the form) or 30 (Touma 2010), nothing else (D18); the error says which.
     with pytest.raises(ValidationError) as caught:
         SledaiVisit.model_validate({"window_days": window})
     assert error_types(caught.value) == [(("window_days",), "sledai_window")]
+    if window in (7, "28"):
+        error = only_error(caught)
+        assert (error["type"], error["loc"], error["input"]) == (
+            "sledai_window",
+            ("window_days",),
+            window,
+        )
+        assert error["msg"] == (
+            f"the SLEDAI-2K look-back window is 10 days (default) or 30 days, not {window} (D18)"
+        )
+        assert error["ctx"] == {"window": window}
 
 
 # --- Bands (D19) -----------------------------------------------------------------------------
@@ -563,6 +669,18 @@ def test_item_lookup() -> None:
     assert result.item(Descriptor.RASH) is result.item("rash")
     with pytest.raises(KeyError):
         result.item("nonsense")
+    with pytest.raises(KeyError) as caught:
+        result.item("not_a_descriptor")
+    assert caught.value.args == ("not_a_descriptor",)
+
+
+def test_a_descriptor_missing_from_a_result_raises_with_its_plain_name() -> None:
+    # Every scored result has the 24 descriptors; a result built without them does not.
+    result = replace(score_sledai2k(ABSENT), items=())
+    with pytest.raises(KeyError) as caught:
+        result.item(Descriptor.RASH)
+    (key,) = caught.value.args
+    assert (type(key), key) == (str, "rash")
 
 
 # --- Input validation (D15) ------------------------------------------------------------------
@@ -604,6 +722,10 @@ def test_input_that_is_neither_model_nor_mapping() -> None:
     with pytest.raises(AstctGradingError) as caught:
         score_sledai2k([("rash", True)])  # type: ignore[arg-type]
     assert caught.value.type == "input_type"
+    with pytest.raises(AstctGradingError) as caught:
+        score_sledai2k([1, 2])  # type: ignore[arg-type]
+    assert caught.value.type == "input_type"
+    assert str(caught.value) == "score_sledai2k takes a SledaiVisit or a mapping, not list"
 
 
 # --- Models and results ----------------------------------------------------------------------
@@ -703,7 +825,7 @@ def test_items_are_score_items() -> None:
 
 # --- Docs ------------------------------------------------------------------------------------
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def test_docs_descriptor_table_matches_the_weights() -> None:

@@ -1,0 +1,128 @@
+"""SLEDAI-2K results: each descriptor as scored and the visit's total (D13, D17, D19).
+
+Built with the public constructors of :mod:`astct_grading.core.results`' types, which these
+extend; serialised by their one ``to_json()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from astct_grading.core.results import ScoreItem, ScoreResult
+from astct_grading.criteria.sledai2k import ActivityBand, Descriptor
+
+__all__ = ["Basis", "Sledai2kResult", "SledaiItem"]
+
+
+class Basis(str, Enum):
+    """Where a descriptor's presence came from.
+
+    Example:
+        >>> from astct_grading.sle import score_sledai2k
+        >>> score_sledai2k({"platelets_10e9_l": 80}).item("thrombocytopenia").basis.value
+        'raw_value'
+    """
+
+    CLINICIAN = "clinician"
+    RAW_VALUE = "raw_value"
+    CLINICIAN_AND_RAW_VALUE = "clinician_and_raw_value"
+    NOT_ASSESSED = "not_assessed"
+
+
+@dataclass(frozen=True, slots=True)
+class SledaiItem(ScoreItem):
+    """One SLEDAI-2K descriptor as scored.
+
+    Attributes:
+        weight: the descriptor's weight (8, 4, 2 or 1).
+        basis: whether the presence came from the clinician's call, a raw value, both, or
+            neither (not assessed).
+        present: whether the finding is present (None when not assessed).
+        excluded: True when the finding is attributed to a cause its definition excludes (it
+            then scores 0), None when that is not known, False otherwise (D17).
+        serological: True for low complement and increased DNA binding (not in clinical SLEDAI).
+        missing: the input fields whose absence leaves this descriptor's points open.
+
+    Example:
+        >>> from astct_grading.sle import score_sledai2k
+        >>> item = score_sledai2k({"fever": True, "fever_other_cause": None}).item("fever")
+        >>> item.points, item.points_min, item.points_max, item.missing
+        (None, 0, 1, ('fever_other_cause',))
+    """
+
+    weight: int
+    basis: Basis
+    present: bool | None
+    excluded: bool | None
+    serological: bool
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Sledai2kResult(ScoreResult):
+    """A SLEDAI-2K score with clinical SLEDAI, the activity band and the window.
+
+    Attributes:
+        clinical_score: SLEDAI-2K without the two serology descriptors, or None when open (D19).
+        clinical_score_min: the lowest clinical SLEDAI consistent with the unknowns.
+        clinical_score_max: the highest clinical SLEDAI consistent with the unknowns.
+        activity_band: the band of the score, or None when the range spans several bands. A
+            convention (Polachek 2017), not part of SLEDAI-2K (D19).
+        activity_band_min: the band of ``score_min``.
+        activity_band_max: the band of ``score_max``.
+        band_source: where the bands come from.
+        window_days: the look-back window, 10 or 30 days (D18).
+        visit_date: the visit date (ISO 8601), if given.
+        excluded: descriptors present but not scored because of a cause their definition
+            excludes (D17).
+
+    Example:
+        >>> from astct_grading.sle import score_sledai2k
+        >>> result = score_sledai2k({"rash": True, "increased_dna_binding": True})
+        >>> result.score_min, result.clinical_score_min, result.window_days
+        (4, 2, 10)
+    """
+
+    clinical_score: int | None
+    clinical_score_min: int
+    clinical_score_max: int
+    activity_band: ActivityBand | None
+    activity_band_min: ActivityBand
+    activity_band_max: ActivityBand
+    band_source: str
+    window_days: int
+    visit_date: str | None
+    excluded: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        ScoreResult.__post_init__(self)
+        low, high = self.clinical_score_min, self.clinical_score_max
+        expected = low if low == high else None
+        if (
+            not 0 <= low <= high
+            or self.clinical_score != expected
+            or low > self.score_min
+            or high > self.score_max
+        ):
+            raise ValueError(
+                f"inconsistent clinical SLEDAI: {self.clinical_score} range={low}-{high} "
+                f"with SLEDAI-2K range={self.score_min}-{self.score_max}"
+            )
+
+    def item(self, descriptor: Descriptor | str) -> SledaiItem:
+        """Return the scored descriptor.
+
+        Raises:
+            KeyError: when there is no such descriptor.
+
+        Example:
+            >>> from astct_grading.sle import score_sledai2k
+            >>> score_sledai2k({"rash": True}).item("rash").points
+            2
+        """
+        name = descriptor.value if isinstance(descriptor, Descriptor) else descriptor
+        for entry in self.items:
+            if entry.name == name and isinstance(entry, SledaiItem):
+                return entry
+        raise KeyError(name)
