@@ -21,6 +21,7 @@ from typing import IO, TextIO
 from pydantic import BaseModel, ValidationError
 
 from astct_grading.cli.scales import (
+    Result,
     Scale,
     _did_you_mean,
 )
@@ -86,13 +87,7 @@ def _json_bytes(document: object) -> bytes:
         return json.dumps(document, separators=(",", ":")).encode()
 
 
-class _Result(typing.Protocol):
-    """What a grading function returns: a result that writes itself as JSON."""
-
-    def to_json(self) -> str: ...
-
-
-def _result_line(record_id: object, line: int, result: _Result) -> bytes:
+def _result_line(record_id: object, line: int, result: Result) -> bytes:
     # The result's own to_json(): the one way a result is serialised (docs/cli.md, "Output").
     body = result.to_json().encode()
     return b'{"id":%b,"line":%d,"result":%b}\n' % (_id_json(record_id), line, body)
@@ -231,7 +226,7 @@ def _grade(scale: Scale, record: BaseModel) -> object:
 def _output_line(record_id: object, line: int, outcome: object) -> bytes:
     if isinstance(outcome, _Failure):
         return _error_line(record_id, line, outcome.kind, outcome.errors)
-    return _result_line(record_id, line, typing.cast("_Result", outcome))
+    return _result_line(record_id, line, typing.cast("Result", outcome))
 
 
 def _unwritable(record_id: object, line: int, error: Exception) -> tuple[bytes, _Failure]:

@@ -57,6 +57,14 @@ def _check_id(value: Any) -> Any:
     raise PydanticCustomError("id_type", "a record id must be a string, an integer or null")
 
 
+class Result(typing.Protocol):
+    """What a grading function returns: a result that writes itself as one JSON document."""
+
+    def to_json(self) -> str:
+        """The result as a JSON document (UTF-8 text)."""
+        ...
+
+
 @dataclass(frozen=True)
 class CsvColumn:
     """What one CSV column holds, read from the input model's annotation.
@@ -107,8 +115,9 @@ class Scale:
         summary: one line for ``--help``.
         model: the input model each record is validated against (unknown fields rejected).
         grade: the grading function; it takes a validated ``model`` instance and returns a result
-            dataclass (:class:`~astct_grading.core.results.GradeResult` or
-            :class:`~astct_grading.core.results.ScoreResult`).
+            that writes itself as JSON with ``to_json()``, the one way a result is written
+            (:class:`~astct_grading.core.results.GradeResult`,
+            :class:`~astct_grading.core.results.ScoreResult`...).
         id_field: a model field echoed as the record's id when the record has no ``id`` of its
             own (``patient_id`` for a course); None: no fallback.
         records: a TypeAdapter of ``model`` extended with the optional record ``id``, built once:
@@ -128,7 +137,7 @@ class Scale:
     name: str
     summary: str
     model: type[BaseModel]
-    grade: Callable[[Any], object]
+    grade: Callable[[Any], Result]
     id_field: str | None = None
     records: TypeAdapter[BaseModel] = field(init=False, repr=False, compare=False)
     columns: Mapping[str, bool] = field(init=False, repr=False, compare=False)
