@@ -680,7 +680,7 @@ def test_schema(run: Runner) -> None:
 
 
 def test_demo(run: Runner) -> None:
-    # The demo is the cohort report of the packaged demo cohort (tests/test_cli_course.py).
+    # The demo is the cohort report of the packaged demo cohort (tests/cli/test_course.py).
     result = run("demo")
     assert result.code == 0
     assert result.stdout.startswith("ILLUSTRATIVE SYNTHETIC DATA - NOT TRIAL DATA.")
