@@ -2,7 +2,7 @@
 
 import sys
 
-from astct_grading.cli.app import main
+from astct_grading.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from astct_grading.cli.app import SCALES, CsvColumn
+from astct_grading.cli import SCALES, CsvColumn
 
 #: Every target: (subcommand, input format).
 TARGETS: dict[str, tuple[str, str]] = {

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from astct_grading import grade_crs
-from astct_grading.cli.app import main
+from astct_grading.cli import main
 
 AGENTS = ["norepinephrine", "epinephrine", "phenylephrine", "dopamine", "vasopressin"]
 DEVICES = ["room_air", "blow_by", "nasal_cannula", "simple_facemask", "cpap"]

@@ -21,20 +21,29 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pytest
-from pydantic import BaseModel, ConfigDict, Strict, field_validator
+from pydantic import BaseModel, ConfigDict, Strict, TypeAdapter, field_validator
 
 from astct_grading import grade_crs
-from astct_grading.cli import app as cli
-from astct_grading.cli.app import COURSE, SCALES, Scale, main
+from astct_grading.cli import (
+    COURSE,
+    SCALES,
+    Scale,
+    commands,
+    inputs,
+    jsonl,
+    main,
+    output,
+    scales,
+)
 from astct_grading.course.grading import grade_course
 from astct_grading.criteria.crs import OxygenDevice, VasopressorAgent
 from astct_grading.icans.grading import IcpFinding
-from tests.cli_harness import Run, Runner
+from tests.cli.harness import Run, Runner
 
 GOOD = b'{"id":"a","temperature":{"value":38.4,"unit":"C"},"hypotension":false}\n'
 GOOD_RESULT = json.loads(
@@ -104,8 +113,15 @@ class Probe(BaseModel):
         return value
 
 
+class WritesItself:
+    """A scale's result writes itself, as the library's results do (``to_json()``)."""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
-class Echo:
+class Echo(WritesItself):
     name: str
     flag: bool | None
     flags: list[bool] | None
@@ -120,8 +136,11 @@ class Echo:
 class Unwritable:
     value: Any
 
+    def to_json(self) -> str:  # a result written by pydantic-core, which cannot write object()
+        return TypeAdapter(Unwritable).dump_json(self).decode()
 
-def grade_probe(probe: Probe) -> object:
+
+def grade_probe(probe: Probe) -> WritesItself | Unwritable:
     if probe.name == "crash":
         raise RuntimeError("the grader fell over")
     if probe.name == "unwritable":
@@ -142,7 +161,7 @@ def grade_probe(probe: Probe) -> object:
 def probe(monkeypatch: pytest.MonkeyPatch) -> Scale:
     scale = Scale("probe", "grade probes", Probe, grade_probe)
     monkeypatch.setitem(SCALES, "probe", scale)
-    monkeypatch.setitem(cli.SCHEMA_MODELS, "probe", Probe)
+    monkeypatch.setitem(scales.SCHEMA_MODELS, "probe", Probe)
     return scale
 
 
@@ -267,7 +286,7 @@ def test_the_report_counts_an_internal_error_and_exits_3(
         return grade_course(course)
 
     monkeypatch.setattr(
-        cli, "COURSE", Scale("course", "courses", COURSE.model, grade, "patient_id")
+        commands, "COURSE", Scale("course", "courses", COURSE.model, grade, "patient_id")
     )
     result = run("report", stdin=COURSE_LINE + COURSE_LINE.replace(b"P1", b"P2"))
     assert result.code == 3
@@ -299,7 +318,7 @@ def test_a_crash_between_records_keeps_what_was_graded(
     command: str,
 ) -> None:
     valid = VALID_LINE[command]
-    monkeypatch.setattr(cli, "_stdin_lines", lambda: failing_input(valid, valid, error=error))
+    monkeypatch.setattr(inputs, "_stdin_lines", lambda: failing_input(valid, valid, error=error))
     assert main([command]) == code
     out, err = capsys.readouterr()
     assert [json.loads(line)["line"] for line in raw_lines(out)] == [1, 2]
@@ -471,7 +490,7 @@ def run_interrupted(
     *argv: str,
     lines: list[bytes],
 ) -> Run:
-    monkeypatch.setattr(cli, "_stdin_lines", lambda: interrupted_input(*lines))
+    monkeypatch.setattr(inputs, "_stdin_lines", lambda: interrupted_input(*lines))
     try:
         code = main(list(argv))
     except KeyboardInterrupt:
@@ -517,7 +536,7 @@ def test_ctrl_c_elsewhere(
     def interrupt(report: object) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "render_text", interrupt)
+    monkeypatch.setattr(commands, "render_text", interrupt)
     try:
         code = main(["demo"])
     except KeyboardInterrupt:
@@ -1058,8 +1077,8 @@ def test_column_kinds_of_every_annotation() -> None:
 
 
 def test_no_suggestion_without_a_key() -> None:
-    assert cli._did_you_mean(Probe, ()) == ""
-    assert cli._did_you_mean(Probe, ("flags", 0)) == ""
+    assert scales._did_you_mean(Probe, ()) == ""
+    assert scales._did_you_mean(Probe, ("flags", 0)) == ""
 
 
 @pytest.mark.parametrize(
@@ -1076,7 +1095,7 @@ def test_no_suggestion_without_a_key() -> None:
     ],
 )
 def test_the_members_before_a_deep_one(raw: bytes, members: dict[str, object]) -> None:
-    assert cli._leading_members(raw) == members
+    assert jsonl._leading_members(raw) == members
 
 
 def test_an_id_that_cannot_be_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1084,20 +1103,20 @@ def test_an_id_that_cannot_be_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
         def __str__(self) -> str:
             raise ValueError("no")
 
-    data, failure = cli._unwritable(Unprintable(3), 4, RuntimeError("x"))
+    data, failure = output._unwritable(Unprintable(3), 4, RuntimeError("x"))
     assert json.loads(data)["id"] is None
     assert failure.kind == "internal"
 
     def broken(raw: bytes, fallback: str | None) -> object:
         raise RuntimeError("cannot even read the id")
 
-    monkeypatch.setattr(cli, "_echoed_id", broken)
-    assert cli._safe_id(b"{}", None) is None
+    monkeypatch.setattr(jsonl, "_echoed_id", broken)
+    assert jsonl._safe_id(b"{}", None) is None
 
 
 @pytest.mark.usefixtures("probe")
 def test_an_internal_error_message_holding_a_lone_surrogate(run: Runner) -> None:
-    def grade(probe: Probe) -> object:
+    def grade(probe: Probe) -> WritesItself:
         raise RuntimeError("bad \ud800 text")
 
     SCALES["probe"] = Scale("probe", "grade probes", Probe, grade)
@@ -1140,7 +1159,7 @@ def test_a_full_standard_output_in_process(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(GOOD * 3)))
-    monkeypatch.setattr(cli, "_BATCH_BYTES", 10)  # the first line fails, not the last flush
+    monkeypatch.setattr(output, "_BATCH_BYTES", 10)  # the first line fails, not the last flush
     stdout = io.TextIOWrapper(io.BufferedWriter(FullBuffer(), buffer_size=16))
     monkeypatch.setattr(sys, "stdout", stdout)
     assert main(argv) == 2
@@ -1213,7 +1232,7 @@ def test_a_crash_with_no_standard_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     error = RuntimeError("the reader fell over")
-    monkeypatch.setattr(cli, "_stdin_lines", lambda: failing_input(GOOD, error=error))
+    monkeypatch.setattr(inputs, "_stdin_lines", lambda: failing_input(GOOD, error=error))
     monkeypatch.setattr(sys, "stderr", None)
     assert main(["crs"]) == 3
     assert len(raw_lines(capsys.readouterr().out)) == 1

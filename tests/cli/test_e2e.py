@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from astct_grading import CrsAssessment, grade_crs
-from astct_grading.cli.app import SCALES, SCHEMA_MODELS
+from astct_grading.cli import SCALES, SCHEMA_MODELS
 
 VALID: list[dict[str, Any]] = [
     {

@@ -22,13 +22,20 @@ from typing import Any
 
 import pytest
 
-from astct_grading.cli import app as cli
-from astct_grading.cli.app import COURSE, SCHEMA_MODELS, main
+from astct_grading.cli import (
+    COURSE,
+    SCHEMA_MODELS,
+    commands,
+    inputs,
+    main,
+    output,
+)
+from astct_grading.cli import jsonl as jsonl_input
 from astct_grading.course.grading import Course, CourseResult, grade_course
 from astct_grading.report.cohort import demo_report, render_text
-from tests.cli_harness import Run, Runner
+from tests.cli.harness import Run, Runner
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 DEMO_FILE = ROOT / "astct_grading" / "data" / "demo_cohort.json"
 DEMO_DOCUMENT: dict[str, Any] = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
 DEMO_COURSES: list[dict[str, Any]] = DEMO_DOCUMENT["courses"]
@@ -139,7 +146,8 @@ def test_course_result_times_keep_their_offset(run: Runner) -> None:
     course = {**SMALL, "infusion_at": "2024-03-04T10:00:00Z"}
     out = run("course", stdin=jsonl([course])).lines
     assert out[0]["result"]["infusion_at"] == "2024-03-04T10:00:00+00:00"
-    assert cli._result_json(grade_course(course)) == grade_course(course).to_json().encode()
+    line = output._result_line(None, 1, grade_course(course))
+    assert line == b'{"id":null,"line":1,"result":%b}\n' % grade_course(course).to_json().encode()
 
 
 def test_course_invalid_records_name_the_field_and_reason(run: Runner) -> None:
@@ -247,8 +255,8 @@ def test_course_grading_is_streamed_one_course_at_a_time(
         events.append(f"grade {course.patient_id}")
         return grade_course(course)
 
-    monkeypatch.setattr(cli, "COURSE", dataclasses.replace(COURSE, grade=spy))
-    monkeypatch.setattr(cli, "_stdin_lines", lines)
+    monkeypatch.setattr(commands, "COURSE", dataclasses.replace(COURSE, grade=spy))
+    monkeypatch.setattr(inputs, "_stdin_lines", lines)
     for command in ("course", "report"):
         events.clear()
         assert main([command]) == 0
@@ -500,8 +508,8 @@ def test_report_messages_start_over_a_progress_line_on_a_terminal(
 ) -> None:
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr(cli, "_PROGRESS_EVERY", 1)
-    monkeypatch.setattr(cli, "_PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr(jsonl_input, "_PROGRESS_EVERY", 1)
+    monkeypatch.setattr(output, "_PROGRESS_SECONDS", 0.0)
     assert run("report", stdin=jsonl([SMALL, *invalid_courses()[:1]])).code == 1
     shown = terminal.getvalue()
     assert "\rcourse: 1 records (" in shown

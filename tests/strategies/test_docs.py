@@ -5,7 +5,7 @@ from __future__ import annotations
 import doctest
 from pathlib import Path
 
-PAGE = Path(__file__).parent.parent / "docs" / "strategies.md"
+PAGE = Path(__file__).parent.parent.parent / "docs" / "strategies.md"
 
 
 def test_the_strategies_page_runs() -> None:

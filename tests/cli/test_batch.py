@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import io
 import json
@@ -17,10 +18,19 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from astct_grading import AstctGradingError, CrsAssessment, grade_crs
-from astct_grading.cli import app as cli
-from astct_grading.cli.app import SCALES, Scale, main
+from astct_grading.cli import (
+    SCALES,
+    Scale,
+    csv_input,
+    inputs,
+    jsonl,
+    main,
+    output,
+    scales,
+)
+from astct_grading.core.results import ScoreItem
 from astct_grading.sle.sledai import SledaiVisit, score_sledai2k
-from tests.cli_harness import Run, Runner
+from tests.cli.harness import Run, Runner
 
 GOOD = b'{"id":"a","temperature":{"value":38.4,"unit":"C"},"hypotension":false}\n'
 BAD = b'{"id":"b","temperature":{"value":38.4,"unit":"X"}}\n'
@@ -414,7 +424,7 @@ class Node(BaseModel):
 
 
 def test_csv_columns_follow_the_model() -> None:
-    scale = Scale("node", "grade nodes", Node, lambda node: {"name": node.name})
+    scale = Scale("node", "grade nodes", Node, grade_node)
     assert dict(scale.columns) == {
         "name": False,
         "inner.level": False,
@@ -441,6 +451,9 @@ class Echo:
     name: str
     level: int | None
 
+    def to_json(self) -> str:  # a scale's result writes itself, as the library's results do
+        return json.dumps(dataclasses.asdict(self), separators=(",", ":"))
+
 
 def grade_node(node: Node) -> Echo:
     if node.name == "raise-library":
@@ -456,7 +469,7 @@ def grade_node(node: Node) -> Echo:
 def node_scale(monkeypatch: pytest.MonkeyPatch) -> Scale:
     scale = Scale("node", "grade nodes", Node, grade_node)
     monkeypatch.setitem(SCALES, "node", scale)
-    monkeypatch.setitem(cli.SCHEMA_MODELS, "node", Node)
+    monkeypatch.setitem(scales.SCHEMA_MODELS, "node", Node)
     return scale
 
 
@@ -590,8 +603,9 @@ def test_progress_on_a_terminal_goes_to_stderr_only(
 ) -> None:
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr(cli, "_PROGRESS_EVERY", 2)
-    monkeypatch.setattr(cli, "_PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr(jsonl, "_PROGRESS_EVERY", 2)
+    monkeypatch.setattr(csv_input, "_PROGRESS_EVERY", 2)
+    monkeypatch.setattr(output, "_PROGRESS_SECONDS", 0.0)
     stdin = GOOD * 5 if fmt == "jsonl" else HEADER + b"a,38.5,C,,,\n" * 5
     result = run("crs", "-", "--format", fmt, stdin=stdin)
     assert result.code == 0
@@ -608,14 +622,16 @@ def test_progress_is_not_redrawn_more_often_than_its_interval(
 ) -> None:
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr(cli, "_PROGRESS_EVERY", 1)
-    monkeypatch.setattr(cli, "_PROGRESS_SECONDS", 3600.0)
+    monkeypatch.setattr(jsonl, "_PROGRESS_EVERY", 1)
+    monkeypatch.setattr(csv_input, "_PROGRESS_EVERY", 1)
+    monkeypatch.setattr(output, "_PROGRESS_SECONDS", 3600.0)
     run("crs", stdin=GOOD * 4)
     assert terminal.getvalue().count("\r") == 1  # only the final count
 
 
 def test_no_progress_without_a_terminal(monkeypatch: pytest.MonkeyPatch, run: Runner) -> None:
-    monkeypatch.setattr(cli, "_PROGRESS_EVERY", 1)
+    monkeypatch.setattr(jsonl, "_PROGRESS_EVERY", 1)
+    monkeypatch.setattr(csv_input, "_PROGRESS_EVERY", 1)
     assert run("crs", stdin=GOOD * 3).stderr == ""
 
 
@@ -664,7 +680,7 @@ def test_schema(run: Runner) -> None:
 
 
 def test_demo(run: Runner) -> None:
-    # The demo is the cohort report of the packaged demo cohort (tests/test_cli_course.py).
+    # The demo is the cohort report of the packaged demo cohort (tests/cli/test_course.py).
     result = run("demo")
     assert result.code == 0
     assert result.stdout.startswith("ILLUSTRATIVE SYNTHETIC DATA - NOT TRIAL DATA.")
@@ -680,73 +696,27 @@ def test_python_dash_m(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
     assert capsys.readouterr().out.startswith("astct-grading ")
 
 
-def test_result_json_is_cached_per_result_type() -> None:
+def _result_body(result: object) -> bytes:
+    line = output._result_line(None, 1, result)  # type: ignore[arg-type]
+    head, tail = b'{"id":null,"line":1,"result":', b"}\n"
+    assert line.startswith(head)
+    assert line.endswith(tail)
+    return line[len(head) : -len(tail)]
+
+
+def test_a_result_line_holds_the_results_own_json() -> None:
     result = grade_crs({"hypotension": False})
-    assert cli._result_json(result) == result.to_json().encode()
-    assert type(result) in cli._RESULT_WRITERS
-
-
-@dataclass(frozen=True)
-class Leaf:
-    value: int
-
-
-@dataclass(frozen=True)
-class Branch:
-    leaf: Leaf
-    leaves: tuple[Leaf, ...]
-    parent: Branch | None
-
-
-@dataclass(frozen=True)
-class Base:
-    value: int
-
-
-@dataclass(frozen=True)
-class Derived(Base):
-    extra: str
-
-
-@dataclass(frozen=True)
-class HoldsBase:
-    items: tuple[Base, ...]
-
-
-@dataclass(frozen=True)
-class Deep:
-    holder: HoldsBase | None
-
-
-@dataclass(frozen=True)
-class HoldsModel:
-    model: Inner
-
-
-class SubInner(Inner):
-    more: int = 0
-
-
-@dataclass(frozen=True)
-class Unresolvable:
-    value: NotDefinedAnywhere  # type: ignore[name-defined]  # noqa: F821
-
-
-@pytest.mark.parametrize(
-    ("kind", "needs"),
-    [(Leaf, False), (Branch, False), (HoldsBase, True), (Deep, True), (HoldsModel, True)],
-)
-def test_serialize_as_any_only_where_a_subclass_can_hide(kind: type, needs: bool) -> None:
-    assert cli._holds_subclasses(kind, set()) is needs
-
-
-def test_unresolvable_annotations_take_the_safe_path() -> None:
-    assert cli._holds_subclasses(Unresolvable, set()) is True
+    assert _result_body(result) == result.to_json().encode()
 
 
 def test_a_subclass_in_a_base_class_field_is_written_in_full() -> None:
-    written = json.loads(cli._result_json(HoldsBase((Base(1), Derived(2, "x")))))
-    assert written == {"items": [{"value": 1}, {"value": 2, "extra": "x"}]}
+    # ScoreResult.items is declared as ScoreItem; a SLEDAI-2K result holds SledaiItem entries,
+    # whose own fields must be written too.
+    result = score_sledai2k({"seizure": True})
+    written = json.loads(_result_body(result))
+    assert written == json.loads(result.to_json())
+    assert type(result.items[0]) is not ScoreItem
+    assert set(written["items"][0]) == {f.name for f in dataclasses.fields(result.items[0])}
 
 
 class TerminalBytes(io.BytesIO):
@@ -765,14 +735,14 @@ def test_on_a_terminal_each_line_is_written_at_once(monkeypatch: pytest.MonkeyPa
             seen.append(raw.getvalue().count(b"\n"))
             yield GOOD
 
-    monkeypatch.setattr(cli, "_stdin_lines", lines)
+    monkeypatch.setattr(inputs, "_stdin_lines", lines)
     assert main(["crs"]) == 0
     assert seen == [0, 1, 2]  # each result was out before the next record was read
     assert raw.getvalue().count(b"\n") == 3
 
 
 def test_output_is_batched_otherwise(monkeypatch: pytest.MonkeyPatch, run: Runner) -> None:
-    monkeypatch.setattr(cli, "_BATCH_BYTES", 1500)
+    monkeypatch.setattr(output, "_BATCH_BYTES", 1500)
     result = run("crs", stdin=GOOD * 10 + BAD)
     assert [line["line"] for line in result.lines] == list(range(1, 12))
 

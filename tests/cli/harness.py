@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from astct_grading.cli.app import main
+from astct_grading.cli import main
 
 
 @dataclass
