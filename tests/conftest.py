@@ -13,8 +13,6 @@ settings.register_profile(
 )
 settings.load_profile("default")
 
-# The in-process command-line runner of the CLI tests (tests/cli_harness.py).
-from tests.cli_harness import run  # noqa: E402, F401
 
 # --- Mutation testing (docs/mutation.md) ------------------------------------------------------
 # mutmut 3 runs each mutant in a child forked from a process that has already imported the package

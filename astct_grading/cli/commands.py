@@ -42,8 +42,8 @@ from astct_grading.cli.scales import (
     SCHEMA_MODELS,
     Scale,
 )
-from astct_grading.course.grading import CourseResult
-from astct_grading.report.cohort import build_report, demo_report, render_text
+from astct_grading.course import CourseResult
+from astct_grading.report import build_report, demo_report, render_text
 
 
 def _run_grading(scale: Scale, args: argparse.Namespace) -> int:

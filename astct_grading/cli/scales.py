@@ -21,9 +21,9 @@ from typing import Any
 from pydantic import BaseModel, PlainValidator, TypeAdapter, create_model
 from pydantic_core import PydanticCustomError
 
-from astct_grading.course.grading import Course, grade_course
+from astct_grading.course import Course, grade_course
 from astct_grading.crs.grading import CrsAssessment, grade_crs
-from astct_grading.icans.grading import IcansAssessment, grade_icans
+from astct_grading.icans import IcansAssessment, grade_icans
 from astct_grading.sle.sledai import SledaiVisit, score_sledai2k
 
 __all__ = ["COURSE", "ID_KEY", "SCALES", "SCHEMA_MODELS", "CsvColumn", "Scale"]

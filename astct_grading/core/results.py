@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from astct_grading.core.bounds import GRADE_MAX
 
-__all__ = ["Explanation", "Finding", "GradeResult", "ScoreItem", "ScoreResult"]
+__all__ = ["Explanation", "Finding", "GradeResult", "ScoreItem", "ScoreResult", "plain"]
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -67,6 +67,41 @@ class Finding:
     def grade(self) -> int | None:
         """The grade this domain contributes, or None when the unknowns leave it open."""
         return self.grade_min if self.grade_min == self.grade_max else None
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+#: The field names of each dataclass met, in declaration order.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def plain(value: Any) -> Any:
+    """``value`` as ``dataclasses.asdict`` gives it, without copying what cannot change.
+
+    The one way results become plain data (and, dumped, JSON): dataclasses become dicts field by
+    field, tuples, lists and dicts are rebuilt with their items made plain, and everything else
+    (strings, numbers, enums: all immutable) is returned as it is, where ``asdict`` returns a deep
+    copy that is equal to it. tests/properties/test_results.py compares the two on every
+    kind of result.
+
+    Example:
+        >>> plain(Finding("fever", True, True, False, 1, 1, "fever (38.5 °C)"))["grade_min"]
+        1
+    """
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(item.name for item in fields(value))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    if kind is tuple:
+        return tuple([plain(item) for item in value])
+    if kind is list:
+        return [plain(item) for item in value]
+    if kind is dict:
+        return {plain(key): plain(item) for key, item in value.items()}
+    return value
 
 
 #: The parts of a grade result that explain it, in field order: findings, drivers, missing,
@@ -226,8 +261,8 @@ class GradeResult:
         raise KeyError(domain)
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as plain JSON-compatible data."""
-        return asdict(self)
+        """The result as plain JSON-compatible data (what ``dataclasses.asdict`` gives)."""
+        return plain(self)  # type: ignore[no-any-return]
 
     def to_json(self) -> str:
         """The result as a JSON document (UTF-8 text)."""
@@ -365,28 +400,9 @@ class ScoreResult:
         return self.score is not None
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as plain JSON-compatible data."""
-        return asdict(self)
+        """The result as plain JSON-compatible data (what ``dataclasses.asdict`` gives)."""
+        return plain(self)  # type: ignore[no-any-return]
 
     def to_json(self) -> str:
         """The result as a JSON document (UTF-8 text)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
-
-
-# Transitional names, removed once every scale builds results with the constructors.
-_FINDING_FIELDS = _FINDING_SLOTS
-_RESULT_FIELDS = _RESULT_SLOTS
-
-
-def _new_finding(*args: Any) -> Finding:
-    return Finding(*args)
-
-
-def _new_grade_result(
-    scale: str,
-    grade_min: int,
-    grade_max: int,
-    *rest: Any,
-) -> GradeResult:
-    grade = grade_min if grade_min == grade_max else None
-    return GradeResult(scale, grade, grade_min, grade_max, *rest)

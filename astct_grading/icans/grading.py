@@ -23,11 +23,9 @@ from astct_grading.criteria.astct import DEATH_GRADE
 from astct_grading.criteria.icans import (
     CRITERIA_VERSION,
     EXCLUDED_FEATURES,
-    ConsciousnessLevel,
-    IcpFinding,
 )
 from astct_grading.icans._coerce import coerce
-from astct_grading.icans.capd import CAPD_NAMES, CapdAssessment, capd_answers, score_capd
+from astct_grading.icans.capd import CAPD_NAMES, CapdAssessment, capd_answers
 from astct_grading.icans.domains import FLAG, Coupled, instrument_and_consciousness
 from astct_grading.icans.explain import (
     capd_detail,
@@ -44,7 +42,7 @@ from astct_grading.icans.findings import (
     motor_outcome,
     seizure_outcome,
 )
-from astct_grading.icans.ice import ICE_NAMES, IceAssessment, ice_points, score_ice
+from astct_grading.icans.ice import ICE_NAMES, IceAssessment, ice_points
 from astct_grading.icans.models import (
     DEFAULT_OPTIONS,
     ICANS_ADAPTER,
@@ -52,21 +50,7 @@ from astct_grading.icans.models import (
     IcansOptions,
 )
 
-# "DEFAULT_OPTIONS" and "grade_icans" are this module's; the others are transitional: other
-# modules still import them from here, and import them from the facade (astct_grading.icans)
-# once the import lines are updated.
-__all__ = [
-    "DEFAULT_OPTIONS",
-    "CapdAssessment",
-    "ConsciousnessLevel",
-    "IcansAssessment",
-    "IcansOptions",
-    "IceAssessment",
-    "IcpFinding",
-    "grade_icans",
-    "score_capd",
-    "score_ice",
-]
+__all__ = ["DEFAULT_OPTIONS", "grade_icans"]
 
 #: Which input fields each position of each domain stands for; None: read from the record.
 _INPUT_FIELDS: tuple[tuple[tuple[str, ...] | None, ...], ...] = (

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from astct_grading.course.grading import grade_course
+from astct_grading.course import grade_course
 from astct_grading.course.models import Course
 from astct_grading.report.tables import CohortReport, build_report
 

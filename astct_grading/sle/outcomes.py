@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import Enum
-from typing import Any, cast
+from typing import Any
 
+from astct_grading.core.results import plain
 from astct_grading.sle.results import Sledai2kResult
 
 __all__ = ["CriterionResult", "JsonResult", "Outcome", "ResponseResult", "combine"]
@@ -27,7 +28,7 @@ class JsonResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain JSON-compatible data."""
-        return asdict(cast(Any, self))
+        return plain(self)  # type: ignore[no-any-return]
 
     def to_json(self) -> str:
         """The result as a JSON document (UTF-8 text)."""

@@ -7,13 +7,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from astct_grading.course.grading import (
-    DEFAULT_OPTIONS as COURSE_DEFAULTS,
-)
-from astct_grading.course.grading import (
+from astct_grading.course import (
     Course,
     Therapy,
 )
+from astct_grading.course.options import DEFAULT_OPTIONS as COURSE_DEFAULTS
 from astct_grading.strategies._common import (
     Completeness,
     Record,
@@ -153,7 +151,7 @@ def courses(*, completeness: Completeness = "any", max_size: int = 4) -> st.Sear
 
     Example:
         >>> from hypothesis import given, settings
-        >>> from astct_grading.course.grading import grade_course
+        >>> from astct_grading.course import grade_course
         >>> @settings(max_examples=10, deadline=None)
         ... @given(courses(completeness="complete", max_size=3))
         ... def test_every_assessment_is_graded(course):

@@ -27,7 +27,7 @@ from astct_grading.criteria.icans import (
     IcpFinding,
     MotorFinding,
 )
-from astct_grading.icans.grading import CapdAssessment, IcansAssessment, IceAssessment
+from astct_grading.icans import CapdAssessment, IcansAssessment, IceAssessment
 from astct_grading.strategies._common import (
     Completeness,
     Record,
@@ -113,7 +113,7 @@ def ice_assessments(
 
     Example:
         >>> from hypothesis import find
-        >>> from astct_grading.icans.grading import score_ice
+        >>> from astct_grading.icans import score_ice
         >>> score_ice(find(ice_assessments(completeness="complete"), lambda a: True)).score
         0
         >>> found = find(ice_assessments(min_value=3, max_value=6), lambda a: True)
@@ -204,7 +204,7 @@ def capd_assessments(
 
     Example:
         >>> from hypothesis import find
-        >>> from astct_grading.icans.grading import score_capd
+        >>> from astct_grading.icans import score_capd
         >>> strategy = capd_assessments(completeness="complete", min_value=8, max_value=9)
         >>> found = find(strategy, lambda a: True)
         >>> score_capd(found).score in (8, 9)
@@ -339,7 +339,7 @@ def icans_assessments(*, completeness: Completeness = "any") -> st.SearchStrateg
 
     Example:
         >>> from hypothesis import given, settings
-        >>> from astct_grading.icans.grading import grade_icans
+        >>> from astct_grading.icans import grade_icans
         >>> @settings(max_examples=25, deadline=None)
         ... @given(icans_assessments(completeness="complete"))
         ... def test_the_instrument_is_known(assessment):

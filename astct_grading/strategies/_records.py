@@ -17,7 +17,7 @@ from astct_grading.core.validation import (
     TEMPERATURE_MIN_C,
     Temperature,
 )
-from astct_grading.course.grading import (
+from astct_grading.course import (
     Course,
 )
 from astct_grading.criteria.icans import (
@@ -25,7 +25,7 @@ from astct_grading.criteria.icans import (
     ICE_MAX,
 )
 from astct_grading.crs.grading import CrsAssessment, OxygenSupport, Vasopressor
-from astct_grading.icans.grading import CapdAssessment, IcansAssessment, IceAssessment
+from astct_grading.icans import CapdAssessment, IcansAssessment, IceAssessment
 from astct_grading.sle.response import DorisInput, LldasInput, SledaiChangeInput, Sri4Input
 from astct_grading.sle.sledai import AntiDsDnaMeasurement, ComplementMeasurement, SledaiVisit
 from astct_grading.strategies._common import (
@@ -368,7 +368,7 @@ def icans_records(
 
     Example:
         >>> from hypothesis import find
-        >>> from astct_grading.icans.grading import IcansAssessment
+        >>> from astct_grading.icans import IcansAssessment
         >>> found = find(icans_records(completeness="complete"), lambda r: True)
         >>> IcansAssessment.model_validate(found).age_years is not None
         True

@@ -40,9 +40,9 @@ from astct_grading.cli import (
     output,
     scales,
 )
-from astct_grading.course.grading import grade_course
+from astct_grading.course import grade_course
 from astct_grading.criteria.crs import OxygenDevice, VasopressorAgent
-from astct_grading.icans.grading import IcpFinding
+from astct_grading.icans import IcpFinding
 from tests.cli.harness import Run, Runner
 
 GOOD = b'{"id":"a","temperature":{"value":38.4,"unit":"C"},"hypotension":false}\n'

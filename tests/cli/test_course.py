@@ -31,8 +31,8 @@ from astct_grading.cli import (
     output,
 )
 from astct_grading.cli import jsonl as jsonl_input
-from astct_grading.course.grading import Course, CourseResult, grade_course
-from astct_grading.report.cohort import demo_report, render_text
+from astct_grading.course import Course, CourseResult, grade_course
+from astct_grading.report import demo_report, render_text
 from tests.cli.harness import Run, Runner
 
 ROOT = Path(__file__).parent.parent.parent

@@ -396,7 +396,7 @@ def test_sledai_jsonl_and_csv_end_to_end(tmp_path: Path) -> None:
 
 
 def test_icans_jsonl_and_csv_end_to_end(tmp_path: Path) -> None:
-    from astct_grading.icans.grading import grade_icans
+    from astct_grading.icans import grade_icans
 
     adult = {
         "age_years": 54.2,

@@ -21,11 +21,11 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ValidationError
 
 from astct_grading import CrsAssessment, SledaiVisit
-from astct_grading.cli.app import SCHEMA_MODELS
+from astct_grading.cli import SCHEMA_MODELS
 from astct_grading.course import Course
 from astct_grading.icans import CapdAssessment, IcansAssessment, IceAssessment
 from astct_grading.sle.response import DorisInput, LldasInput, SledaiChangeInput, Sri4Input
-from astct_grading.strategies._impl import records
+from astct_grading.strategies import records
 
 MODELS: tuple[type[BaseModel], ...] = (
     CrsAssessment,

@@ -42,8 +42,8 @@ from astct_grading import (
     score_sledai2k,
 )
 from astct_grading import strategies as strats
-from astct_grading.course.grading import Course, grade_course
-from astct_grading.icans.grading import (
+from astct_grading.course import Course, grade_course
+from astct_grading.icans import (
     CapdAssessment,
     IcansAssessment,
     IceAssessment,

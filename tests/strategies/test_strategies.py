@@ -29,10 +29,10 @@ from astct_grading import (
 )
 from astct_grading import strategies as strats
 from astct_grading.core.validation import quantize
-from astct_grading.course.grading import Course, grade_course
+from astct_grading.course import Course, grade_course
 from astct_grading.criteria.icans import CAPD_ITEMS, ICE_ITEMS, ICE_MIN_AGE_YEARS
 from astct_grading.criteria.sledai2k import LAB_BOUNDS, Descriptor
-from astct_grading.icans.grading import (
+from astct_grading.icans import (
     CapdAssessment,
     IcansAssessment,
     IceAssessment,

@@ -108,3 +108,49 @@ def test_a_deferred_result_is_frozen_and_knows_its_attributes() -> None:
 def test_a_deferred_result_refuses_impossible_bounds(low: int, high: int) -> None:
     with pytest.raises(ValueError, match="inconsistent result"):
         GradeResult.deferred("CRS", low, high, "ASTCT-2019", lambda: ((), (), (), (), "", (), None))
+
+
+# --- One way to plain data: ``to_dict`` is ``dataclasses.asdict`` without the copies ----------
+
+
+def _scales() -> list[tuple[Any, Any]]:
+    from astct_grading import (
+        CapdAssessment,
+        CrsAssessment,
+        IcansAssessment,
+        IceAssessment,
+        SledaiVisit,
+        assess_doris_remission,
+        assess_lldas,
+        assess_sri4,
+        change_from_baseline,
+        grade_crs,
+        grade_icans,
+        score_capd,
+        score_ice,
+        score_sledai2k,
+    )
+    from astct_grading.sle import DorisInput, LldasInput, SledaiChangeInput, Sri4Input
+
+    return [
+        (CrsAssessment, grade_crs),
+        (IcansAssessment, grade_icans),
+        (IceAssessment, score_ice),
+        (CapdAssessment, score_capd),
+        (SledaiVisit, score_sledai2k),
+        (SledaiChangeInput, change_from_baseline),
+        (Sri4Input, assess_sri4),
+        (DorisInput, assess_doris_remission),
+        (LldasInput, assess_lldas),
+    ]
+
+
+@pytest.mark.parametrize("index", range(9))
+@given(data=st.data())
+def test_to_dict_is_asdict_on_every_kind_of_result(index: int, data: st.DataObject) -> None:
+    from astct_grading.strategies import records
+
+    model, grade = _scales()[index]
+    result = grade(model.model_validate(data.draw(records(model))))
+    # repr tells a tuple from a list and 1 from 1.0: the same data, the same types.
+    assert repr(result.to_dict()) == repr(dataclasses.asdict(result))
