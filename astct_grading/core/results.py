@@ -78,7 +78,7 @@ def plain(value: Any) -> Any:
     """``value`` as ``dataclasses.asdict`` gives it, without copying what cannot change.
 
     The one way results become plain data (and, dumped, JSON): dataclasses become dicts field by
-    field, tuples, lists and dicts are rebuilt with their items made plain, and everything else
+    field, tuples are rebuilt with their items made plain, and everything else
     (strings, numbers, enums: all immutable) is returned as it is, where ``asdict`` returns a deep
     copy that is equal to it. tests/properties/test_results.py compares the two on every
     kind of result.
@@ -95,12 +95,8 @@ def plain(value: Any) -> Any:
         names = _FIELD_NAMES[kind] = tuple(item.name for item in fields(value))
     if names is not None:
         return {name: plain(getattr(value, name)) for name in names}
-    if kind is tuple:
+    if kind is tuple:  # results hold tuples, never lists or dicts
         return tuple([plain(item) for item in value])
-    if kind is list:
-        return [plain(item) for item in value]
-    if kind is dict:
-        return {plain(key): plain(item) for key, item in value.items()}
     return value
 
 

@@ -281,6 +281,20 @@ def test_text_that_is_not_json_has_no_repeat_to_report(text: str) -> None:
     assert found is None or found == ((), 'a"')
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "a": ',  # a key repeated in text that is not JSON
+        '{"a": 1, "a": ' + "[" * 100_000 + "]" * 100_000 + "}",  # repeated, too deep to read
+    ],
+)
+def test_a_repeat_in_text_that_cannot_be_read_is_left_to_validation(text: str) -> None:
+    assert duplicate_key(text) is None
+    with pytest.raises(ValidationError) as raised:
+        CrsAssessment.model_validate_json(text)
+    assert raised.value.errors()[0]["type"] in {"json_invalid", "recursion_loop"}
+
+
 def test_keyword_arguments_reach_pydantic() -> None:
     with pytest.raises(ValidationError) as raised:
         CrsAssessment.model_validate_json('{"fever": 1}', strict=True)
