@@ -6,13 +6,12 @@ one way to serialise them, ``to_json()``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from astct_grading.core.results import plain
+from astct_grading.core.results import json_text, plain
 from astct_grading.sle.results import Sledai2kResult
 
 __all__ = ["CriterionResult", "JsonResult", "Outcome", "ResponseResult", "combine"]
@@ -32,7 +31,7 @@ class JsonResult:
 
     def to_json(self) -> str:
         """The result as a JSON document (UTF-8 text)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        return json_text(self)
 
 
 class Outcome(str, Enum):

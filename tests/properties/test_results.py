@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import pickle
 from typing import Any
 
@@ -154,3 +155,14 @@ def test_to_dict_is_asdict_on_every_kind_of_result(index: int, data: st.DataObje
     result = grade(model.model_validate(data.draw(records(model))))
     # repr tells a tuple from a list and 1 from 1.0: the same data, the same types.
     assert repr(result.to_dict()) == repr(dataclasses.asdict(result))
+
+
+@pytest.mark.parametrize("index", range(9))
+@given(data=st.data())
+def test_to_json_is_the_json_of_to_dict(index: int, data: st.DataObject) -> None:
+    from astct_grading.strategies import records
+
+    model, grade = _scales()[index]
+    result = grade(model.model_validate(data.draw(records(model))))
+    expected = json.dumps(dataclasses.asdict(result), ensure_ascii=False, separators=(",", ":"))
+    assert result.to_json() == expected
