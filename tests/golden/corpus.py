@@ -191,7 +191,12 @@ def outcome(corpus: Corpus, record: Any, option_name: str | None) -> dict[str, A
     except ValueError as error:
         line["misuse"] = {"type": getattr(error, "type", type(error).__name__), "msg": str(error)}
     else:
-        line["result"] = json.loads(result.to_json())
+        text = result.to_json()
+        line["result"] = json.loads(text)
+        # The stored document is the text parsed; its compact re-dump must be the text itself,
+        # so the corpus pins to_json() byte for byte (separators, UTF-8, key order, numbers).
+        if json.dumps(line["result"], ensure_ascii=False, separators=(",", ":")) != text:
+            raise AssertionError(f"to_json() is not compact UTF-8 JSON: {text[:300]}")
     return line
 
 

@@ -17,11 +17,14 @@ from hypothesis import strategies as st
 
 from astct_grading.core.bounds import (
     GRADE_MAX,
+    NOTHING_OPEN,
     Domain,
     Values,
     domain,
     exhaustive,
     known,
+    open_inputs,
+    points,
     sum_matters,
     worst,
 )
@@ -183,3 +186,35 @@ def test_sum_matters_is_brute_force_over_subsets(
         return total >= threshold if by_threshold else total in chosen
 
     assert sum_matters(fixed, weights, holds) == _brute_force(fixed, weights, holds)
+
+
+# --- The engine's parts, one by one (their exact outputs) ------------------------------------
+
+
+def test_a_known_domain_has_one_grade_its_presence_and_nothing_open() -> None:
+    assert known(3, True) == Domain((3, 3), (1, 1), NOTHING_OPEN)
+    assert known(0, False) == Domain((0, 0), (0, 0), NOTHING_OPEN)
+
+
+def test_open_inputs_lists_only_inputs_with_several_values() -> None:
+    inputs = [(0, 2), (1,)]
+    assert open_inputs(points(max, inputs), inputs) == [(0, 2, [(1, 1), (2, 2)])]
+
+
+def test_an_open_input_that_never_changes_the_rule_has_no_top() -> None:
+    inputs = [(0, 1), (2,)]
+    # max(a, 2) is 2 whatever a is: no pair differing in a alone gives different values.
+    assert open_inputs(points(max, inputs), inputs) == [(0, -1, [(2, 2), (2, 2)])]
+
+
+def test_matters_is_given_for_every_floor_from_0_to_the_highest_grade() -> None:
+    found = domain(max, [(0, 4), (1,)], lambda combination: combination[0] > 0)
+    assert len(found.matters) == GRADE_MAX + 1
+    assert found.matters == ((0,), (0,), (0,), (0,), (), ())
+
+
+def test_exhaustive_counts_any_two_different_values_whatever_their_sign() -> None:
+    # The definition is "two feasible combinations differing in that input alone differ", with
+    # no assumption that the values are grades of 1 or more.
+    assert exhaustive(lambda a: -a, [(0, 1)]) == (-1, 0, (0,))
+    assert exhaustive(lambda a, b: b, [(0, 1), (0,)]) == (0, 0, ())
