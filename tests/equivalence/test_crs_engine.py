@@ -9,6 +9,7 @@ bounds, and the results' public constructors. Kept analyses must equal the ones 
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Sequence
 from dataclasses import fields
@@ -68,7 +69,7 @@ GRADE_LEVELS: list[Ints] = [
 
 
 def test_the_levels_are_the_rules_arguments() -> None:
-    assert crs_rule.__code__.co_varnames[: crs_rule.__code__.co_argcount] == LEVELS
+    assert tuple(inspect.signature(crs_rule).parameters) == LEVELS
     assert DEATH == len(LEVELS) == len(crs._LEVEL_FIELDS) - 1
     assert crs._LEVEL_FIELDS[DEATH] == ("death_due_to_crs",)
     assert LEVELS[crs._HYPOTENSION] == "hypotension"
