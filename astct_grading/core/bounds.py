@@ -267,14 +267,23 @@ def exhaustive(
     """The definition the engine must agree with: every combination of every input.
 
     Returns the lowest and highest grade over the feasible combinations, and the positions of the
-    inputs for which two feasible combinations differing in that input alone give different
-    grades. Exponential in the number of inputs: for tests.
+    inputs whose value matters: two feasible combinations differing in that input alone give
+    different grades, or fixing the input at one of its values changes the range (a value can
+    rule combinations out: an awake patient with global aphasia is not unarousable). Where every
+    combination is feasible the second follows from the first. Exponential in the number of
+    inputs: for tests.
 
     Example:
         >>> exhaustive(lambda a, b: max(a, b), [(0, 2), (1, 3)])
         (1, 3, (0, 1))
+        >>> exhaustive(lambda a, b: None if a and b == 4 else b, [(False, True), (0, 4)])
+        (0, 4, (0, 1))
     """
     found = points(rule, inputs)
     grades = span(list(found.values()))
-    matters = tuple(index for index, top, _ in open_inputs(found, inputs) if top >= 0)
+    matters = tuple(
+        index
+        for index, top, spans in open_inputs(found, inputs)
+        if top >= 0 or any(fixed != grades for fixed in spans)
+    )
     return grades[0], grades[1], matters
