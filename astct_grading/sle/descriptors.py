@@ -11,6 +11,7 @@ is then scored by looking its descriptors up.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from operator import getitem, itemgetter
 from typing import Any, NamedTuple
 
@@ -21,7 +22,7 @@ from astct_grading.core.bounds import Values, domain
 from astct_grading.criteria.sledai2k import DESCRIPTORS, Descriptor, DescriptorRule
 from astct_grading.sle.models import SledaiVisit
 from astct_grading.sle.options import Sledai2kOptions
-from astct_grading.sle.readings import RAW_FIELDS, READERS, Reader, conflict, raw_readings
+from astct_grading.sle.readings import RAW_FIELDS, Reader, conflict, raw_readings, readers
 from astct_grading.sle.results import Basis, SledaiItem
 
 __all__ = [
@@ -253,50 +254,67 @@ def cause_values(rule: DescriptorRule) -> tuple[bool | None, ...]:
     return CALLS if rule.excluded_causes else (False,)
 
 
-#: Per descriptor, in the order of the form: (call, cause) -> its entry when no raw value is
-#: given. Without a raw value an entry depends on those two small inputs only, and entries are
-#: immutable, so they are built once, at import (at most 24 x 3 x 3).
-_BY_CALL: tuple[Mapping[tuple[bool | None, bool | None], Entry], ...] = tuple(
-    {
-        (given, other): _entry(template(rule, given, other, None), "")
-        for given in CALLS
-        for other in cause_values(rule)
-    }
-    for rule in DESCRIPTORS.values()
-)
+#: One descriptor with raw values: position, field, *_other_cause field (if any), raw fields,
+#: reader, and (call, cause, present, unmeasured) -> template.
+_RawPlan = tuple[
+    int,
+    str,
+    str | None,
+    tuple[str, ...],
+    Reader,
+    Mapping[tuple[bool | None, bool | None, bool | None, tuple[str, ...]], _Template],
+]
 
-#: The descriptors with raw values, in the order of the form: position, field, *_other_cause
-#: field (if any), raw fields, reader, and (call, cause, present, unmeasured) -> template.
-_RAW_PLAN: tuple[
-    tuple[
-        int,
-        str,
-        str | None,
-        tuple[str, ...],
-        Reader,
-        Mapping[tuple[bool | None, bool | None, bool | None, tuple[str, ...]], _Template],
-    ],
-    ...,
-] = tuple(
-    (
-        position,
-        rule.descriptor.value,
-        f"{rule.descriptor.value}_other_cause" if rule.excluded_causes else None,
-        RAW_FIELDS[rule.descriptor],
-        READERS[rule.descriptor.value],
+
+@cache
+def _by_call() -> tuple[Mapping[tuple[bool | None, bool | None], Entry], ...]:
+    """Per descriptor, in the order of the form: (call, cause) -> its entry without raw values.
+
+    Without a raw value an entry depends on those two small inputs only, and entries are
+    immutable, so they are built once, on first use (at most 24 x 3 x 3); lazily, so that
+    mutation testing builds them again after emptying caches.
+    """
+    return tuple(
         {
-            (given, other, *reading): template(rule, given, other, reading)
+            (given, other): _entry(template(rule, given, other, None), "")
             for given in CALLS
             for other in cause_values(rule)
-            for reading in raw_readings(rule.descriptor)
-        },
+        }
+        for rule in DESCRIPTORS.values()
     )
-    for position, rule in enumerate(DESCRIPTORS.values())
-    if rule.descriptor in RAW_FIELDS
-)
-#: Every raw field, in that order, a getter of their values, and their values when none is given.
+
+
+@cache
+def _raw_plan() -> tuple[_RawPlan, ...]:
+    """The descriptors with raw values, in the order of the form, with their templates."""
+    return tuple(
+        (
+            position,
+            rule.descriptor.value,
+            f"{rule.descriptor.value}_other_cause" if rule.excluded_causes else None,
+            RAW_FIELDS[rule.descriptor],
+            readers()[rule.descriptor.value],
+            {
+                (given, other, *reading): template(rule, given, other, reading)
+                for given in CALLS
+                for other in cause_values(rule)
+                for reading in raw_readings(rule.descriptor)
+            },
+        )
+        for position, rule in enumerate(DESCRIPTORS.values())
+        if rule.descriptor in RAW_FIELDS
+    )
+
+
+#: Every raw field, in the order of the form, a getter of their values, and their values when
+#: none is given.
 _RAW_VALUE_FIELDS: tuple[str, ...] = tuple(
-    dict.fromkeys(f for _, _, _, fields, _, _ in _RAW_PLAN for f in fields)
+    dict.fromkeys(
+        f
+        for rule in DESCRIPTORS.values()
+        if rule.descriptor in RAW_FIELDS
+        for f in RAW_FIELDS[rule.descriptor]
+    )
 )
 _raw_values: Callable[[Mapping[str, Any]], Any] = itemgetter(*_RAW_VALUE_FIELDS)
 _NO_RAW_VALUES: tuple[None, ...] = (None,) * len(_RAW_VALUE_FIELDS)
@@ -314,11 +332,11 @@ def entries(data: Mapping[str, Any], options: Sledai2kOptions) -> list[Entry]:
         ('rash', 2, 2)
     """
     causes = _cause_of_each((*other_causes(data), False))
-    found = list(map(getitem, _BY_CALL, zip(_calls(data), causes, strict=True)))
+    found = list(map(getitem, _by_call(), zip(_calls(data), causes, strict=True)))
     if _raw_values(data) == _NO_RAW_VALUES:
         return found
     min_joints = options.min_joints
-    for position, name, other_field, raw_fields, read, templates in _RAW_PLAN:
+    for position, name, other_field, raw_fields, read, templates in _raw_plan():
         for field in raw_fields:
             if data[field] is not None:
                 break

@@ -7,6 +7,7 @@ decision followed is D19 (docs/decisions.md).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from astct_grading.core.criterion import Criterion
@@ -37,14 +38,17 @@ __all__ = ["assess_doris_remission"]
 #: DORIS 2021's criteria by key.
 _DORIS: Mapping[str, Criterion] = by_key(DORIS_CRITERIA)
 
-#: The therapy criterion of DORIS for each value of its input.
-_STABLE_MAINTENANCE: Mapping[bool | None, CriterionResult] = flags(
-    _DORIS,
-    "stable_maintenance",
-    "stable_maintenance",
-    ("maintenance therapy not stable", "maintenance therapy stable"),
-    inverted=True,
-)
+
+@cache
+def _stable_maintenance() -> Mapping[bool | None, CriterionResult]:
+    """The therapy criterion of DORIS for each value of its input (built on first use)."""
+    return flags(
+        _DORIS,
+        "stable_maintenance",
+        "stable_maintenance",
+        ("maintenance therapy not stable", "maintenance therapy stable"),
+        inverted=True,
+    )
 
 
 def assess_doris_remission(
@@ -118,7 +122,7 @@ def assess_doris_remission(
             label="prednisolone",
             unit=" mg/day",
         ),
-        _STABLE_MAINTENANCE[d.stable_maintenance],
+        _stable_maintenance()[d.stable_maintenance],
     )
     extra = ("D14",) if d.pga is not None or d.prednisolone_mg_day is not None else ()
     return finish("DORIS remission", criteria, (score,), DORIS_VERSION, extra)

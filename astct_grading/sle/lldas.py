@@ -7,6 +7,7 @@ decision followed is D19 (docs/decisions.md).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from astct_grading.core.criterion import Criterion
@@ -41,29 +42,42 @@ __all__ = ["assess_lldas"]
 _LLDAS: Mapping[str, Criterion] = by_key(LLDAS_CRITERIA)
 
 _MAJOR = frozenset(rule.descriptor.value for rule in DESCRIPTORS.values() if rule.major_organ)
-#: The flag criteria of LLDAS for each value of their input.
-_NO_HAEMOLYTIC_ANAEMIA: Mapping[bool | None, CriterionResult] = flags(
-    _LLDAS,
-    "no_haemolytic_anaemia",
-    "haemolytic_anaemia",
-    ("haemolytic anaemia", "no haemolytic anaemia"),
-)
-_NO_GASTROINTESTINAL_ACTIVITY: Mapping[bool | None, CriterionResult] = flags(
-    _LLDAS,
-    "no_gastrointestinal_activity",
-    "gastrointestinal_activity",
-    ("gastrointestinal activity", "no gastrointestinal activity"),
-)
-_NO_NEW_ACTIVITY: Mapping[bool | None, CriterionResult] = flags(
-    _LLDAS, "no_new_activity", "new_activity", ("new lupus activity", "no new lupus activity")
-)
-_STANDARD_MAINTENANCE: Mapping[bool | None, CriterionResult] = flags(
-    _LLDAS,
-    "standard_maintenance",
-    "standard_maintenance",
-    ("not standard maintenance therapy", "standard maintenance therapy"),
-    inverted=True,
-)
+
+
+@cache
+def _flag_tables() -> tuple[Mapping[bool | None, CriterionResult], ...]:
+    """The flag criteria of LLDAS for each value of their input, built on first use.
+
+    In order: no haemolytic anaemia, no gastrointestinal activity, no new activity, standard
+    maintenance therapy.
+    """
+    return (
+        flags(
+            _LLDAS,
+            "no_haemolytic_anaemia",
+            "haemolytic_anaemia",
+            ("haemolytic anaemia", "no haemolytic anaemia"),
+        ),
+        flags(
+            _LLDAS,
+            "no_gastrointestinal_activity",
+            "gastrointestinal_activity",
+            ("gastrointestinal activity", "no gastrointestinal activity"),
+        ),
+        flags(
+            _LLDAS,
+            "no_new_activity",
+            "new_activity",
+            ("new lupus activity", "no new lupus activity"),
+        ),
+        flags(
+            _LLDAS,
+            "standard_maintenance",
+            "standard_maintenance",
+            ("not standard maintenance therapy", "standard maintenance therapy"),
+            inverted=True,
+        ),
+    )
 
 
 def assess_lldas(
@@ -136,9 +150,9 @@ def assess_lldas(
             total_missing,
         ),
         criterion(_LLDAS, "no_major_organ_activity", major_outcome, major_detail, major_missing),
-        _NO_HAEMOLYTIC_ANAEMIA[d.haemolytic_anaemia],
-        _NO_GASTROINTESTINAL_ACTIVITY[d.gastrointestinal_activity],
-        _NO_NEW_ACTIVITY[d.new_activity],
+        _flag_tables()[0][d.haemolytic_anaemia],
+        _flag_tables()[1][d.gastrointestinal_activity],
+        _flag_tables()[2][d.new_activity],
         at_most(_LLDAS, "pga_at_most_1", d.pga, "pga", LLDAS_PGA_MAX, strict=False, label="PGA"),
         at_most(
             _LLDAS,
@@ -150,7 +164,7 @@ def assess_lldas(
             label="prednisolone",
             unit=" mg/day",
         ),
-        _STANDARD_MAINTENANCE[d.standard_maintenance],
+        _flag_tables()[3][d.standard_maintenance],
     )
     extra = ("D14",) if d.pga is not None or d.prednisolone_mg_day is not None else ()
     return finish("LLDAS", criteria, (score,), LLDAS_VERSION, extra)

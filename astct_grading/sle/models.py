@@ -27,7 +27,7 @@ from astct_grading.criteria.sledai2k import (
     WINDOWS_DAYS,
     Descriptor,
 )
-from astct_grading.sle.readings import EXCLUSION_HINT, RAW_FIELDS_BY_NAME, READERS, conflict
+from astct_grading.sle.readings import EXCLUSION_HINT, RAW_FIELDS_BY_NAME, conflict, readers
 
 __all__ = [
     "AntiDsDnaMeasurement",
@@ -280,7 +280,7 @@ class SledaiVisit(InputModel):
             # (<= 1 or >= 3 joints); at exactly 2 the chosen reading decides, checked when scoring.
             readings = (ARTHRITIS_MIN_JOINTS, ORIGINAL_SLEDAI_ARTHRITIS_MIN_JOINTS)
             note = "under both readings of D16, '≥ 2' and 'more than 2' joints"
-        read = READERS[name]
+        read = readers()[name]
         evidence = ""
         for min_joints in readings:
             present, detail, _ = read(data, min_joints)

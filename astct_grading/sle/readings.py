@@ -10,6 +10,7 @@ The bounds are read from :mod:`astct_grading.criteria.sledai2k`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any
 
 from pydantic_core import PydanticCustomError
@@ -24,15 +25,15 @@ from astct_grading.criteria.sledai2k import (
 
 __all__ = [
     "COMPLEMENT_FIELDS",
-    "COMPLEMENT_NORMAL",
     "EXCLUSION_HINT",
     "RAW_FIELDS",
     "RAW_FIELDS_BY_NAME",
-    "READERS",
     "Raw",
     "Reader",
+    "complement_normal",
     "conflict",
     "raw_readings",
+    "readers",
 ]
 
 #: Names of the raw measurements, for explanations.
@@ -97,14 +98,23 @@ def _complement_normal(measured: tuple[bool, bool, bool]) -> Raw:
     return None, f"{normal} not below the lab lower limit, {names} not measured", unmeasured
 
 
-#: Which complements were measured -> the evidence when none is low (seven patterns).
-COMPLEMENT_NORMAL: Mapping[tuple[bool, bool, bool], Raw] = {
-    (c3, c4, ch50): _complement_normal((c3, c4, ch50))
-    for c3 in (True, False)
-    for c4 in (True, False)
-    for ch50 in (True, False)
-    if c3 or c4 or ch50
-}
+@cache
+def complement_normal() -> Mapping[tuple[bool, bool, bool], Raw]:
+    """Which complements were measured -> the evidence when none is low (seven patterns).
+
+    Built on first use, lazily, so that mutation testing rebuilds it after emptying caches.
+
+    Example:
+        >>> complement_normal()[True, True, True][0]
+        False
+    """
+    return {
+        (c3, c4, ch50): _complement_normal((c3, c4, ch50))
+        for c3 in (True, False)
+        for c4 in (True, False)
+        for ch50 in (True, False)
+        if c3 or c4 or ch50
+    }
 
 
 def _complement(data: Mapping[str, Any], min_joints: int) -> Raw:
@@ -117,7 +127,7 @@ def _complement(data: Mapping[str, Any], min_joints: int) -> Raw:
     ]
     if low:
         return True, "; ".join(low), ()
-    return COMPLEMENT_NORMAL[c3 is not None, c4 is not None, ch50 is not None]
+    return complement_normal()[c3 is not None, c4 is not None, ch50 is not None]
 
 
 def _dna(data: Mapping[str, Any], min_joints: int) -> Raw:
@@ -148,13 +158,20 @@ def _arthritis(data: Mapping[str, Any], min_joints: int) -> Raw:
     return present, f"{count}{_ARTHRITIS_WORDS[min_joints == ARTHRITIS_MIN_JOINTS, present]}", ()
 
 
-#: Descriptor -> the reader of its raw values (D16, D17).
-READERS: Mapping[str, Reader] = {
-    **{b.descriptor.value: _lab_reader(b) for b in LAB_BOUNDS},
-    Descriptor.LOW_COMPLEMENT.value: _complement,
-    Descriptor.INCREASED_DNA_BINDING.value: _dna,
-    Descriptor.ARTHRITIS.value: _arthritis,
-}
+@cache
+def readers() -> Mapping[str, Reader]:
+    """Descriptor -> the reader of its raw values (D16, D17), built on first use.
+
+    Example:
+        >>> sorted(readers())[:3]
+        ['arthritis', 'fever', 'haematuria']
+    """
+    return {
+        **{b.descriptor.value: _lab_reader(b) for b in LAB_BOUNDS},
+        Descriptor.LOW_COMPLEMENT.value: _complement,
+        Descriptor.INCREASED_DNA_BINDING.value: _dna,
+        Descriptor.ARTHRITIS.value: _arthritis,
+    }
 
 
 def raw_readings(descriptor: Descriptor) -> tuple[tuple[bool | None, tuple[str, ...]], ...]:
@@ -165,7 +182,7 @@ def raw_readings(descriptor: Descriptor) -> tuple[tuple[bool | None, tuple[str, 
         ((True, ()), (False, ()))
     """
     if descriptor is Descriptor.LOW_COMPLEMENT:
-        return ((True, ()), *((raw[0], raw[2]) for raw in COMPLEMENT_NORMAL.values()))
+        return ((True, ()), *((raw[0], raw[2]) for raw in complement_normal().values()))
     return ((True, ()), (False, ()))
 
 

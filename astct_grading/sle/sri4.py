@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from astct_grading.core.criterion import Criterion
@@ -98,15 +99,21 @@ def _bilag(value: int | None, key: str, grade: str, most: int) -> CriterionResul
     return criterion(_SRI4, key, outcome, f"{value} new BILAG {grade} ({allowed} allowed)")
 
 
-#: The BILAG criteria for every count a model holds (None, 0-9): few, so built once, at import.
-_BILAG_A: Mapping[int | None, CriterionResult] = {
-    value: _bilag(value, "no_new_bilag_a", "A", SRI4_MAX_NEW_BILAG_A)
-    for value in (None, *range(BILAG_DOMAINS + 1))
-}
-_BILAG_B: Mapping[int | None, CriterionResult] = {
-    value: _bilag(value, "at_most_one_new_bilag_b", "B", SRI4_MAX_NEW_BILAG_B)
-    for value in (None, *range(BILAG_DOMAINS + 1))
-}
+@cache
+def _bilag_tables() -> tuple[Mapping[int | None, CriterionResult], ...]:
+    """The BILAG A and B criteria for every count a model holds (None, 0-9).
+
+    Few, so built once, on first use (lazily, so that mutation testing rebuilds them after
+    emptying caches).
+    """
+    counts = (None, *range(BILAG_DOMAINS + 1))
+    return (
+        {value: _bilag(value, "no_new_bilag_a", "A", SRI4_MAX_NEW_BILAG_A) for value in counts},
+        {
+            value: _bilag(value, "at_most_one_new_bilag_b", "B", SRI4_MAX_NEW_BILAG_B)
+            for value in counts
+        },
+    )
 
 
 def assess_sri4(
@@ -165,9 +172,9 @@ def assess_sri4(
     )
     criteria = (
         reduction,
-        _BILAG_A.get(d.new_bilag_a)
+        _bilag_tables()[0].get(d.new_bilag_a)
         or _bilag(d.new_bilag_a, "no_new_bilag_a", "A", SRI4_MAX_NEW_BILAG_A),
-        _BILAG_B.get(d.new_bilag_b)
+        _bilag_tables()[1].get(d.new_bilag_b)
         or _bilag(d.new_bilag_b, "at_most_one_new_bilag_b", "B", SRI4_MAX_NEW_BILAG_B),
         _pga_increase(d.pga_baseline, d.pga_follow_up),
     )
