@@ -545,13 +545,24 @@ def test_ctrl_c_elsewhere(
     assert capsys.readouterr().err == "astct-grading demo: interrupted\n"
 
 
+def _interruptible() -> None:
+    # A job started in the background of a non-interactive shell inherits SIGINT ignored, and
+    # Python then installs no KeyboardInterrupt handler: give the tool the default, as a terminal
+    # does.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_through_a_subprocess_leaves_whole_lines() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "astct_grading", "crs"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=_interruptible,  # noqa: PLW1509 - no threads are started before the fork
     )
+    # Never hang the suite: a tool that ignores the interrupt is killed and the test fails.
+    watchdog = threading.Timer(120, process.kill)
+    watchdog.start()
     assert process.stdin is not None
     assert process.stdout is not None
     assert process.stderr is not None
@@ -564,6 +575,7 @@ def test_ctrl_c_through_a_subprocess_leaves_whole_lines() -> None:
     process.send_signal(signal.SIGINT)
     out = first + process.stdout.read()
     err = process.stderr.read()
+    watchdog.cancel()
     assert process.wait(timeout=60) == 130
     process.stdin.close()
     process.stdout.close()
