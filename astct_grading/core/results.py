@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -79,12 +79,13 @@ class Finding:
         return self.grade_min if self.grade_min == self.grade_max else None
 
 
-#: How each type met becomes plain data: False as it is (strings, numbers, None, enums: all
-#: immutable), True a tuple of plain items, else a dataclass's field names in declaration order.
-_HOW: dict[type, tuple[str, ...] | bool] = {}
-
-
+@cache
 def _how(kind: type) -> tuple[str, ...] | bool:
+    """How values of ``kind`` become plain data, kept per type met.
+
+    False: as they are (strings, numbers, None, enums: all immutable); True: a tuple of plain
+    items; else a dataclass's field names in declaration order.
+    """
     if kind is tuple:  # results hold tuples, never lists or dicts
         return True
     if is_dataclass(kind):
@@ -104,10 +105,8 @@ def plain(value: Any) -> Any:
         >>> plain(Finding("fever", True, True, False, 1, 1, "fever (38.5 °C)"))["grade_min"]
         1
     """
-    kind = type(value)
-    how = _HOW.get(kind)
-    if how is None:
-        how = _HOW[kind] = _how(kind)
+    kind: Any = type(value)  # a type: hashable, which typeshed does not say
+    how = _how(kind)
     if how is False:
         return value
     if how is True:
@@ -115,12 +114,13 @@ def plain(value: Any) -> Any:
     return {name: plain(getattr(value, name)) for name in how}
 
 
-#: Each result type's JSON writer, made on first use (pydantic-core, which writes a result
-#: dataclass by its fields five times faster than ``json.dumps`` over ``plain``).
-_WRITERS: dict[type, Callable[[Any], bytes]] = {}
-
-
+@cache
 def _writer(kind: type) -> Callable[[Any], bytes]:
+    """The JSON writer of a result type, made on first use.
+
+    pydantic-core writes a result dataclass by its fields five times faster than ``json.dumps``
+    over ``plain``.
+    """
     # serialize_as_any: an item declared as a ScoreItem may be a SledaiItem, written in full (it
     # costs more; a grade result's findings are always Findings).
     return partial(TypeAdapter(kind).dump_json, serialize_as_any=kind is not GradeResult)
@@ -136,11 +136,8 @@ def json_text(value: Any) -> str:
         >>> json_text(Finding("fever", True, True, False, 1, 1, "fever"))[:30]
         '{"domain":"fever","assessed":t'
     """
-    kind = type(value)
-    write = _WRITERS.get(kind)
-    if write is None:
-        write = _WRITERS[kind] = _writer(kind)
-    return write(value).decode()
+    kind: Any = type(value)  # a type: hashable, which typeshed does not say
+    return _writer(kind)(value).decode()
 
 
 #: The parts of a grade result that explain it, in field order: findings, drivers, missing,

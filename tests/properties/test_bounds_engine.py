@@ -218,3 +218,9 @@ def test_exhaustive_counts_any_two_different_values_whatever_their_sign() -> Non
     # no assumption that the values are grades of 1 or more.
     assert exhaustive(lambda a: -a, [(0, 1)]) == (-1, 0, (0,))
     assert exhaustive(lambda a, b: b, [(0, 1), (0,)]) == (0, 0, ())
+
+
+def test_exhaustive_counts_a_toggle_even_where_no_value_narrows_the_range() -> None:
+    # -1 when a == b, else 0: every value of a leaves the range -1..0, yet toggling a alone
+    # changes the value.
+    assert exhaustive(lambda a, b: -1 if a == b else 0, [(0, 1), (0, 1)]) == (-1, 0, (0, 1))

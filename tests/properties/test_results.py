@@ -166,3 +166,12 @@ def test_to_json_is_the_json_of_to_dict(index: int, data: st.DataObject) -> None
     result = grade(model.model_validate(data.draw(records(model))))
     expected = json.dumps(dataclasses.asdict(result), ensure_ascii=False, separators=(",", ":"))
     assert result.to_json() == expected
+
+
+def test_a_domain_a_result_does_not_have_is_a_key_error_naming_it() -> None:
+    from astct_grading import grade_crs
+
+    result = grade_crs({"temperature": {"value": 38.5, "unit": "C"}})
+    assert result.finding("fever").domain == "fever"
+    with pytest.raises(KeyError, match="seizure"):
+        result.finding("seizure")
