@@ -13,36 +13,10 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from tests.sledai_form import DESCRIPTORS
+
 SEED = 20240601
 
-#: The 24 SLEDAI-2K descriptors in the form's order (Gladman 2002), written out independently of
-#: the code under test.
-DESCRIPTORS = (
-    "seizure",
-    "psychosis",
-    "organic_brain_syndrome",
-    "visual_disturbance",
-    "cranial_nerve_disorder",
-    "lupus_headache",
-    "cerebrovascular_accident",
-    "vasculitis",
-    "arthritis",
-    "myositis",
-    "urinary_casts",
-    "haematuria",
-    "proteinuria",
-    "pyuria",
-    "rash",
-    "alopecia",
-    "mucosal_ulcers",
-    "pleurisy",
-    "pericarditis",
-    "low_complement",
-    "increased_dna_binding",
-    "fever",
-    "thrombocytopenia",
-    "leukopenia",
-)
 
 # --- Value tables: every bound, every enum value that grades differently, unknowns ----------
 
