@@ -60,6 +60,12 @@ COMPARISON_PLACES = 2
 _QUANTUM = Decimal(1).scaleb(-COMPARISON_PLACES)
 # A value within this of a whole number of hundredths is taken as given at 0.01 precision.
 _EXACT = 1e-6
+# Rounding to hundredths can differ between a float and its decimal value only where the
+# hundredths' fraction is (nearly) one half: the two differ by far less than this margin, so a
+# fraction further than it from one half rounds the same in binary as in decimal. That holds
+# for magnitudes below _FAST_MAX, where a float and its decimal value differ by under 1e-10.
+_NOT_HALF = 0.5 - 1e-3
+_FAST_MAX = 1e6
 # From 2**53 / 100 on, a float has no hundredths: rounding to 0.01 leaves it as it is.
 _HUGE = 2.0**53 / 100
 
@@ -106,9 +112,13 @@ def quantize(value: float) -> float:
     """
     if not abs(value) < _HUGE:
         return value  # no float this large has hundredths to round (and value * 100 may overflow)
-    hundredths = round(value * 100)
-    if abs(value * 100 - hundredths) < _EXACT:
-        return hundredths / 100  # already at the comparison precision: the common, fast case
+    if abs(value) < _FAST_MAX:
+        hundredths = round(value * 100)
+        if abs(value * 100 - hundredths) < _NOT_HALF:
+            # Not near a half-hundredth: the nearest hundredth is the half-up rounding (the fast
+            # case, at any precision given); int / 100 is the float nearest that decimal, as
+            # float(Decimal) is.
+            return hundredths / 100
     return float(Decimal(repr(value)).quantize(_QUANTUM, rounding=ROUND_HALF_UP))
 
 
@@ -134,10 +144,15 @@ def to_celsius(value: float, unit: TemperatureUnit) -> float:
         # Far outside any plausible reading (D15 rejects it); converted without rounding, since
         # the exact paths below would overflow.
         return (value - 32) / 9 * 5
-    hundredths = round(value * 100)
-    if abs(value * 100 - hundredths) < _EXACT:
-        # (F - 32) x 5/9 in hundredths of a degree, rounded half up in integer arithmetic.
-        return ((hundredths - 3200) * 10 + 9) // 18 / 100
+    if abs(value) < _FAST_MAX:
+        hundredths = round(value * 100)
+        if abs(value * 100 - hundredths) < _EXACT:
+            # (F - 32) x 5/9 in hundredths of a degree, rounded half up in integer arithmetic.
+            return ((hundredths - 3200) * 10 + 9) // 18 / 100
+        scaled = (value - 32) / 1.8 * 100
+        nearest = round(scaled)
+        if abs(scaled - nearest) < _NOT_HALF:
+            return nearest / 100  # not near a half-hundredth of a degree: as the decimal rounds
     exact = (Decimal(repr(value)) - 32) * 5 / 9
     return float(exact.quantize(_QUANTUM, rounding=ROUND_HALF_UP))
 

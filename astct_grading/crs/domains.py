@@ -18,7 +18,7 @@ records repeating.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from astct_grading.core.bounds import Values, domain, worst
 from astct_grading.core.validation import TemperatureUnit, describe, quantize, to_celsius
@@ -43,8 +43,12 @@ __all__ = [
     "Ints",
     "crs_bounds",
     "crs_rule",
+    "fever_present",
     "fever_reading",
+    "hypotension_level",
+    "hypotension_present",
     "hypotension_reading",
+    "hypoxia_level",
     "hypoxia_reading",
     "vasopressor_grade",
 ]
@@ -173,6 +177,18 @@ def _ends(low: int, high: int) -> Ints:
     return (low,) if low == high else (low, high)
 
 
+def fever_present(value: float, unit: TemperatureUnit) -> bool:
+    """Whether a temperature reading is fever: ≥ 38.0 °C, inclusive, at 0.01 °C (D1, D14).
+
+    Example:
+        >>> fever_present(37.99, TemperatureUnit.CELSIUS)
+        False
+        >>> fever_present(100.4, TemperatureUnit.FAHRENHEIT)
+        True
+    """
+    return to_celsius(value, unit) >= FEVER_MIN_C
+
+
 def fever_reading(value: float, unit: TemperatureUnit) -> tuple[bool, str]:
     """(fever present, detail) from a temperature reading (D1, D14).
 
@@ -180,12 +196,63 @@ def fever_reading(value: float, unit: TemperatureUnit) -> tuple[bool, str]:
         >>> fever_reading(100.4, TemperatureUnit.FAHRENHEIT)
         (True, 'fever (100.4 °F = 38 °C)')
     """
-    celsius = to_celsius(value, unit)
-    present = celsius >= FEVER_MIN_C  # "≥ 38 °C", inclusive, at 0.01 °C (D1, D14)
+    present = fever_present(value, unit)
     word = "fever" if present else "no fever"
     if unit is TemperatureUnit.CELSIUS:
         return present, f"{word} ({value:g} °C)"
-    return present, f"{word} ({value:g} °F = {celsius:g} °C)"
+    return present, f"{word} ({value:g} °F = {to_celsius(value, unit):g} °C)"
+
+
+def hypotension_present(
+    hypotension: bool | None, systolic: float | None, age: float | None
+) -> bool | None:
+    """Whether hypotension is present: as recorded, else from systolic pressure and age (D5).
+
+    A systolic pressure strictly below the PALS threshold for the age is hypotension; without
+    ``hypotension``, ``systolic`` or ``age`` it is not known (None).
+
+    Example:
+        >>> hypotension_present(None, 89, 40), hypotension_present(None, 90, 40)
+        (True, False)
+        >>> hypotension_present(None, 89, None) is None
+        True
+    """
+    if hypotension is None and systolic is not None and age is not None:
+        return systolic < systolic_threshold_mmhg(age)
+    return hypotension
+
+
+@lru_cache(maxsize=1024)
+def hypotension_level(
+    hypotension: bool | None,
+    present: bool | None,
+    agents: tuple[VasopressorAgent, ...] | None,
+) -> tuple[Ints, tuple[str, ...]]:
+    """(hypotension grade level, the inputs whose absence leaves it open) (D3, D5).
+
+    ``present`` is :func:`hypotension_present`; ``agents`` are the vasopressors given (empty:
+    none), None when not assessed.
+
+    Example:
+        >>> hypotension_level(True, True, None)
+        ((2, 4), ('vasopressors',))
+        >>> hypotension_level(None, None, ())
+        ((0, 2), ('hypotension',))
+    """
+    if agents:
+        return (vasopressor_grade(agents),), ()
+    if hypotension is False:
+        # The clinician's "no hypotension" means none needing any support, vasopressors included.
+        return (0,), ()
+    pressor_hi = MULTIPLE_VASOPRESSOR_GRADE if agents is None else 0
+    unassessed: tuple[str, ...] = ("vasopressors",) if agents is None else ()
+    if present is False:
+        # A normal systolic pressure may be held up by vasopressors: only their absence settles it.
+        return _ends(0, pressor_hi), unassessed
+    if present is True:
+        lo = HYPOTENSION_NO_VASOPRESSOR_GRADE
+        return _ends(lo, max(lo, pressor_hi)), unassessed
+    return (0, max(HYPOTENSION_NO_VASOPRESSOR_GRADE, pressor_hi)), ("hypotension", *unassessed)
 
 
 def hypotension_reading(
@@ -196,53 +263,62 @@ def hypotension_reading(
 ) -> tuple[Ints, str, tuple[str, ...], bool]:
     """(hypotension grade level, detail, missing fields, derived from systolic pressure) (D3, D5).
 
-    ``agents`` are the vasopressors given (empty: none), None when not assessed; ``systolic``
-    and ``age`` derive the presence of hypotension when ``hypotension`` is None (PALS, D5).
+    The level and the missing fields are :func:`hypotension_level`'s; this adds the detail.
 
     Example:
         >>> hypotension_reading(True, None, None, None)
         ((2, 4), 'hypotension, vasopressors not assessed', ('vasopressors',), False)
     """
-    present = hypotension
-    derived = False
+    present = hypotension_present(hypotension, systolic, age)
+    derived = present is not hypotension
+    level, missing = hypotension_level(hypotension, present, agents)
     detail_bp = ""
-    if present is None and systolic is not None and age is not None:
-        threshold = systolic_threshold_mmhg(age)
-        present = systolic < threshold
-        derived = True
+    if derived and age is not None:  # derived: systolic and age are given
         relation = "<" if present else "≥"
         detail_bp = (
-            f"systolic {describe(systolic)} {relation} {describe(threshold)} mmHg "
-            f"at age {describe(age)} y (PALS, D5)"
+            f"systolic {describe(systolic)} {relation} "
+            f"{describe(systolic_threshold_mmhg(age))} mmHg at age {describe(age)} y (PALS, D5)"
         )
+    unassessed = ", vasopressors not assessed" if agents is None else ""
     if agents:
-        grade = vasopressor_grade(agents)
         names = ", ".join(dict.fromkeys(agent.value for agent in agents))
-        return (grade,), f"hypotension on vasopressors ({names})", (), derived
-    if hypotension is False:
-        # The clinician's "no hypotension" means none needing any support, vasopressors included.
-        return (0,), "no hypotension", (), derived
-    pressor_hi = MULTIPLE_VASOPRESSOR_GRADE if agents is None else 0
-    if present is False:
-        # A normal systolic pressure may be held up by vasopressors: only their absence settles it.
-        if agents is None:
-            return (
-                (0, pressor_hi),
-                f"{detail_bp}, vasopressors not assessed",
-                ("vasopressors",),
-                derived,
-            )
-        return (0,), detail_bp, (), derived
-    if present is True:
-        lo = HYPOTENSION_NO_VASOPRESSOR_GRADE
-        level = _ends(lo, max(lo, pressor_hi))
-        base = detail_bp or "hypotension"
-        if agents is None:
-            return level, f"{base}, vasopressors not assessed", ("vasopressors",), derived
-        return level, f"{base} without vasopressors", (), derived
-    hi = max(HYPOTENSION_NO_VASOPRESSOR_GRADE, pressor_hi)
-    missing = ("hypotension",) if agents is not None else ("hypotension", "vasopressors")
-    return (0, hi), "hypotension not assessed", missing, derived
+        detail = f"hypotension on vasopressors ({names})"
+    elif hypotension is False:
+        detail = "no hypotension"
+    elif present is False:
+        detail = f"{detail_bp}{unassessed}"
+    elif present is True:
+        detail = f"{detail_bp or 'hypotension'}{unassessed or ' without vasopressors'}"
+    else:
+        detail = "hypotension not assessed"
+    return level, detail, missing, derived
+
+
+def hypoxia_level(
+    device: OxygenDevice, flow: float | None, unlabelled_cannula_without_flow: str
+) -> Ints:
+    """The hypoxia grade level of the oxygen support given (D4).
+
+    A nasal cannula's flow decides low (≤ 6 L/min) versus high flow whatever the label; without a
+    flow the label decides, and an unlabelled cannula is low flow unless the option reads it as
+    unknown (then the level is 2-3).
+
+    Example:
+        >>> hypoxia_level(OxygenDevice.NASAL_CANNULA, 6.0, "low_flow")
+        (2,)
+        >>> hypoxia_level(OxygenDevice.NASAL_CANNULA, 6.01, "low_flow")
+        (3,)
+        >>> hypoxia_level(OxygenDevice.NASAL_CANNULA, None, "unknown")
+        (2, 3)
+    """
+    rule = OXYGEN_DEVICES[device]
+    if not rule.flow_decides:
+        return (rule.grade,)
+    if flow is not None:
+        return (LOW_FLOW_GRADE if quantize(flow) <= LOW_FLOW_MAX_L_MIN else HIGH_FLOW_GRADE,)
+    if device is OxygenDevice.NASAL_CANNULA and unlabelled_cannula_without_flow == "unknown":
+        return (LOW_FLOW_GRADE, HIGH_FLOW_GRADE)
+    return (rule.grade,)
 
 
 def hypoxia_reading(
@@ -250,9 +326,7 @@ def hypoxia_reading(
 ) -> tuple[Ints, str]:
     """(hypoxia grade level, detail) of the oxygen support given (D4).
 
-    A nasal cannula's flow decides low (≤ 6 L/min) versus high flow whatever the label; without a
-    flow the label decides, and an unlabelled cannula is low flow unless the option reads it as
-    unknown (then the level is 2-3).
+    The level is :func:`hypoxia_level`'s; this adds the detail.
 
     Example:
         >>> hypoxia_reading(OxygenDevice.NASAL_CANNULA, 6.0, "low_flow")
@@ -260,18 +334,17 @@ def hypoxia_reading(
         >>> hypoxia_reading(OxygenDevice.NASAL_CANNULA, None, "unknown")
         ((2, 3), 'nasal cannula, flow not given')
     """
+    level = hypoxia_level(device, flow, unlabelled_cannula_without_flow)
     rule = OXYGEN_DEVICES[device]
     name = describe(device).replace("_", " ")
     if not rule.flow_decides:
         at = f" at {describe(flow)} L/min" if flow else ""
-        return (rule.grade,), f"{name}{at}"
+        return level, f"{name}{at}"
     if flow is not None:
-        low_flow = quantize(flow) <= LOW_FLOW_MAX_L_MIN
-        grade = LOW_FLOW_GRADE if low_flow else HIGH_FLOW_GRADE
-        kind = "low flow" if low_flow else "high flow"
-        overrode = grade != rule.grade and device is not OxygenDevice.NASAL_CANNULA
+        kind = "low flow" if level[0] == LOW_FLOW_GRADE else "high flow"
+        overrode = level[0] != rule.grade and device is not OxygenDevice.NASAL_CANNULA
         note = ", flow overrides the device label (D4)" if overrode else ""
-        return (grade,), f"{name} at {describe(flow)} L/min ({kind}{note})"
-    if device is OxygenDevice.NASAL_CANNULA and unlabelled_cannula_without_flow == "unknown":
-        return (LOW_FLOW_GRADE, HIGH_FLOW_GRADE), f"{name}, flow not given"
-    return (rule.grade,), f"{name}, flow not given (graded by label, D4)"
+        return level, f"{name} at {describe(flow)} L/min ({kind}{note})"
+    if len(level) > 1:
+        return level, f"{name}, flow not given"
+    return level, f"{name}, flow not given (graded by label, D4)"

@@ -10,13 +10,13 @@ results share them); the bounds and the inputs that matter come from the one eng
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import compress, product
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from astct_grading.core.bounds import Level
-from astct_grading.core.results import Finding, GradeResult
+from astct_grading.core.results import Explanation, Finding, GradeResult
 from astct_grading.core.validation import TemperatureUnit
 from astct_grading.criteria.astct import DEATH_GRADE
 from astct_grading.criteria.crs import (
@@ -30,8 +30,12 @@ from astct_grading.crs.domains import (
     LEVELS,
     Ints,
     crs_bounds,
+    fever_present,
     fever_reading,
+    hypotension_level,
+    hypotension_present,
     hypotension_reading,
+    hypoxia_level,
     hypoxia_reading,
     vasopressor_grade,
 )
@@ -58,6 +62,9 @@ __all__ = [
 _FLAG: dict[bool | None, Ints] = {None: (0, 1), True: (1,), False: (0,)}
 # "Not attributable to another cause" as a level: 1 counts towards CRS (D2).
 _OWN: dict[bool | None, Ints] = {None: (0, 1), True: (0,), False: (1,)}
+#: The hypoxia level when the oxygen support was not assessed: any device, up to positive
+#: pressure (D13).
+_OXYGEN_NOT_ASSESSED: Ints = (0, POSITIVE_PRESSURE_GRADE)
 
 # The decisions (docs/decisions.md) a result can cite, in the order it cites them, as bits.
 _DECISION_IDS = ("D1", "D2", "D3", "D4", "D5", "D6", "D13", "D14")
@@ -199,7 +206,7 @@ def _no_oxygen(other_cause: bool | None) -> _Domain:
     return _domain(
         "hypoxia",
         False,
-        (0, POSITIVE_PRESSURE_GRADE),
+        _OXYGEN_NOT_ASSESSED,
         other_cause,
         "oxygen support not assessed",
         0,
@@ -297,6 +304,7 @@ def grade_crs(
         >>> grade_crs({"temperature": {"value": 38.5, "unit": "C"}}).grade is None
         True
     """
+    checked = _coerce(assessment)
     (
         temperature,
         fever_recorded,
@@ -310,7 +318,68 @@ def grade_crs(
         oxygen,
         hypoxia_other_cause,
         death_given,
-    ) = _inputs(_coerce(assessment).__dict__)
+    ) = _inputs(checked.__dict__)
+    # The grade from the levels alone (no text): the domains' readings, then the one engine's
+    # bounds (D13). The findings and the explanation are built on first access (_explaining).
+    if temperature is not None:
+        fever_recorded = fever_present(temperature.value, temperature.unit)
+    agents = None if vasopressors is None else tuple(map(_agent, vasopressors))
+    hypo, _ = hypotension_level(
+        hypotension, hypotension_present(hypotension, systolic, age), agents
+    )
+    if oxygen is None:
+        oxy = _OXYGEN_NOT_ASSESSED
+    else:
+        oxy = hypoxia_level(
+            oxygen.device, oxygen.flow_l_min, options.unlabelled_cannula_without_flow
+        )
+    low, high, matters = crs_bounds(
+        (
+            _FLAG[fever_recorded],
+            _OWN[fever_other_cause],
+            _FLAG[waiver_given],
+            hypo,
+            _OWN[hypotension_other_cause],
+            oxy,
+            _OWN[hypoxia_other_cause],
+        ),
+        _FLAG[death_given],
+    )
+    return GradeResult.deferred(
+        "CRS",
+        low,
+        high,
+        CRITERIA_VERSION,
+        partial(_explaining, checked, options, low, high, matters),
+    )
+
+
+def _explaining(
+    assessment: CrsAssessment,
+    options: CrsOptions,
+    low: int,
+    high: int,
+    matters: tuple[int, ...],
+) -> Explanation:
+    """The explaining parts of a :func:`grade_crs` result, built on first access.
+
+    Findings, drivers, missing inputs, decisions and the explanation, from the same readings as
+    the grade and the bounds the engine has already given.
+    """
+    (
+        temperature,
+        fever_recorded,
+        fever_other_cause,
+        waiver_given,
+        hypotension,
+        systolic,
+        age,
+        vasopressors,
+        hypotension_other_cause,
+        oxygen,
+        hypoxia_other_cause,
+        death_given,
+    ) = _inputs(assessment.__dict__)
     # Each domain from its own inputs, kept per pattern (validation has made -0.0 into 0.0, so
     # equal keys read the same).
     if temperature is not None:
@@ -331,13 +400,7 @@ def grade_crs(
             hypoxia_other_cause,
             options.unlabelled_cannula_without_flow,
         )
-    death_finding, death, death_decisions, death_part = _death(death_given)
-    waiver = _FLAG[waiver_given]
-
-    # The bounds and the open levels that can change the grade, from the one engine (D13).
-    low, high, matters = crs_bounds(
-        (fever.level, fever.own, waiver, hypo.level, hypo.own, oxy.level, oxy.own), death
-    )
+    death_finding, _, death_decisions, death_part = _death(death_given)
     decisions = fever.decisions | hypo.decisions | oxy.decisions | death_decisions
     if low == high:
         missing: tuple[str, ...] = ()
@@ -361,17 +424,14 @@ def grade_crs(
         explanation += _NO_CRS_FEVER[waiver_given]
     if missing:
         explanation += "; open until given: " + ", ".join(missing)
-    return GradeResult(
-        "CRS",
-        low if low == high else None,
-        low,
-        high,
+    return (
         (fever_finding, hypo.finding, oxy.finding, death_finding),
         drivers,
         missing,
         _DECISIONS[decisions],
-        CRITERIA_VERSION,
         explanation + ".",
+        (),
+        None,
     )
 
 

@@ -13,12 +13,13 @@ grade, listed in ``missing``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from itertools import compress, product
 from operator import attrgetter
 from typing import Any
 
-from astct_grading.core.bounds import worst
-from astct_grading.core.results import Finding, GradeResult
+from astct_grading.core.bounds import Level, worst
+from astct_grading.core.results import Explanation, Finding, GradeResult
 from astct_grading.criteria.astct import DEATH_GRADE
 from astct_grading.criteria.icans import (
     CRITERIA_VERSION,
@@ -35,6 +36,7 @@ from astct_grading.icans.explain import (
     part,
 )
 from astct_grading.icans.findings import (
+    DomainOutcome,
     consciousness_known,
     death_outcome,
     finding,
@@ -129,20 +131,57 @@ def grade_icans(
     a = coerce(assessment, IcansAssessment, ICANS_ADAPTER, "grade_icans")
     coupled, ice_range, capd_range = instrument_and_consciousness(a, options)
     # Seizure, motor, raised ICP (D11) and death (D6).
-    seizure_finding, seizure_part, seizure = seizure_outcome(
+    seizure = seizure_outcome(
         a.seizure,
         a.seizure_duration_min,
         a.seizure_over_5_min,
         a.seizure_without_return_to_baseline,
         a.seizure_other_cause,
     )
-    motor_finding, motor_part, motor = motor_outcome(a.motor, a.motor_other_cause)
-    icp_finding, icp_part, icp = icp_outcome(a.icp, a.icp_other_cause)
-    death_finding, death_part = death_outcome(a.death_due_to_icans)
-    death = FLAG[a.death_due_to_icans]
+    motor = motor_outcome(a.motor, a.motor_other_cause)
+    icp = icp_outcome(a.icp, a.icp_other_cause)
     # The worst domain, or death; exact, because the domains share no inputs (core/bounds.py).
-    low, high, matters = worst((coupled.domain, seizure, motor, icp), death)
-    missing = _missing(a, matters, len(death) > 1) if low != high else ()
+    low, high, matters = worst(
+        (coupled.domain, seizure[2], motor[2], icp[2]), FLAG[a.death_due_to_icans]
+    )
+    # The grade is set now; the findings and the explanation are built on first access.
+    return GradeResult.deferred(
+        "ICANS",
+        low,
+        high,
+        CRITERIA_VERSION,
+        partial(
+            _explaining,
+            a,
+            options,
+            (coupled, ice_range, capd_range),
+            (seizure, motor, icp),
+            (low, high, matters),
+        ),
+    )
+
+
+def _explaining(
+    a: IcansAssessment,
+    options: IcansOptions,
+    instrument_domains: tuple[Coupled, Level, Level],
+    outcomes: tuple[DomainOutcome, DomainOutcome, DomainOutcome],
+    bounds: tuple[int, int, Sequence[tuple[int, ...]]],
+) -> Explanation:
+    """The explaining parts of a :func:`grade_icans` result, built on first access.
+
+    Findings, drivers, missing inputs, decisions, the explanation, the excluded features and the
+    instrument, from the domains and the bounds the grade was found with.
+    """
+    coupled, ice_range, capd_range = instrument_domains
+    (
+        (seizure_finding, seizure_part, _),
+        (motor_finding, motor_part, _),
+        (icp_finding, icp_part, _),
+    ) = outcomes
+    low, high, matters = bounds
+    death_finding, death_part = death_outcome(a.death_due_to_icans)
+    missing = _missing(a, matters, a.death_due_to_icans is None) if low != high else ()
 
     instruments = coupled.instruments
     instrument = next(iter(instruments)) if len(instruments) == 1 else None
@@ -179,16 +218,11 @@ def grade_icans(
         drivers = ()
     else:
         drivers = tuple([f.domain for f in findings[:-1] if f.grade_min == low])
-    return GradeResult(
-        "ICANS",
-        low if low == high else None,
-        low,
-        high,
+    return (
         findings,
         drivers,
         missing,
         _decisions(a, instruments, low, high, excluded),
-        CRITERIA_VERSION,
         explain(a, options, instrument, low, high, parts, excluded, missing),
         excluded,
         instrument,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -63,3 +66,48 @@ def test_describe() -> None:
     assert describe(6.0) == "6"
     assert describe(6.25) == "6.25"
     assert describe("x") == "x"
+
+
+def _decimal_quantize(value: float) -> float:
+    """D14 by its definition: the decimal value, rounded half up to 0.01."""
+    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _decimal_celsius(fahrenheit: float) -> float:
+    exact = (Decimal(repr(fahrenheit)) - 32) * 5 / 9
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+# Values at every precision, with the half-hundredths (where binary and decimal rounding can
+# differ) and their neighbours leaned on.
+_HALVES = st.integers(min_value=-100_000, max_value=100_000).map(lambda n: (n + 0.5) / 100)
+_AT_ANY_PRECISION = st.one_of(
+    st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e14, max_value=1e14),
+    _HALVES,
+    _HALVES.map(lambda v: v * 1e8),
+    _HALVES.map(lambda v: math.nextafter(v, math.inf)),
+    _HALVES.map(lambda v: math.nextafter(v, -math.inf)),
+    _HALVES.map(lambda v: v + 1e-4),
+    _HALVES.map(lambda v: v - 1e-4),
+)
+
+
+@given(_AT_ANY_PRECISION)
+def test_quantize_is_the_decimal_rounding_at_every_precision(value: float) -> None:
+    assert quantize(value) == _decimal_quantize(value)
+
+
+@given(st.one_of(_AT_ANY_PRECISION, _HALVES.map(lambda c: c * 1.8 + 32)))
+def test_fahrenheit_is_the_decimal_conversion_at_every_precision(value: float) -> None:
+    # From 2**53 / 100 on, a reading is converted without rounding (to_celsius; D15 rejects it).
+    assume(abs(value) < 2.0**53 / 100)
+    assert to_celsius(value, TemperatureUnit.FAHRENHEIT) == _decimal_celsius(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(37.99499, 37.99), (37.9951, 38.0), (6.00499, 6.0), (6.00501, 6.01), (38.123456, 38.12)],
+)
+def test_quantize_beyond_hundredths_on_both_sides_of_a_half(value: float, expected: float) -> None:
+    assert quantize(value) == expected
