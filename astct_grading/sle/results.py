@@ -6,13 +6,22 @@ extend; serialised by their one ``to_json()``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from enum import Enum
+from typing import Any
 
 from astct_grading.core.results import ScoreItem, ScoreResult
-from astct_grading.criteria.sledai2k import ActivityBand, Descriptor
+from astct_grading.criteria.sledai2k import CRITERIA_VERSION, ActivityBand, Descriptor
 
-__all__ = ["Basis", "Sledai2kResult", "SledaiItem"]
+__all__ = ["Basis", "Sledai2kResult", "SledaiExplanation", "SledaiItem"]
+
+#: The parts of a SLEDAI-2K result that explain it: items, missing, decisions, explanation,
+#: excluded. A deferred result computes them on first access.
+SledaiExplanation = tuple[
+    tuple[ScoreItem, ...], tuple[str, ...], tuple[str, ...], str, tuple[str, ...]
+]
+_EXPLAINING = ("items", "missing", "decisions", "explanation", "excluded")
 
 
 class Basis(str, Enum):
@@ -59,7 +68,7 @@ class SledaiItem(ScoreItem):
     missing: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Sledai2kResult(ScoreResult):
     """A SLEDAI-2K score with clinical SLEDAI, the activity band and the window.
 
@@ -82,7 +91,26 @@ class Sledai2kResult(ScoreResult):
         >>> result = score_sledai2k({"rash": True, "increased_dna_binding": True})
         >>> result.score_min, result.clinical_score_min, result.window_days
         (4, 2, 10)
+
+    :func:`~astct_grading.sle.sledai.score_sledai2k` builds it with :meth:`deferred`: the scores,
+    bands and window are set at once; the descriptors, missing inputs, decisions, explanation and
+    excluded descriptors are computed on first access, and the result reads, compares, hashes,
+    copies and serialises exactly as one built whole.
     """
+
+    __slots__ = (
+        "_explain",
+        "activity_band",
+        "activity_band_max",
+        "activity_band_min",
+        "band_source",
+        "clinical_score",
+        "clinical_score_max",
+        "clinical_score_min",
+        "excluded",
+        "visit_date",
+        "window_days",
+    )
 
     clinical_score: int | None
     clinical_score_min: int
@@ -110,6 +138,83 @@ class Sledai2kResult(ScoreResult):
                 f"with SLEDAI-2K range={self.score_min}-{self.score_max}"
             )
 
+    @classmethod
+    def deferred(
+        cls,
+        scores: tuple[int, int, int, int],
+        bands: tuple[ActivityBand, ActivityBand],
+        band_source: str,
+        window_days: int,
+        visit_date: str | None,
+        explain: Callable[[], SledaiExplanation],
+    ) -> Sledai2kResult:
+        """A result whose explaining parts ``explain()`` computes on first access.
+
+        Args:
+            scores: the lowest and highest SLEDAI-2K, then of clinical SLEDAI.
+            bands: the activity bands of the lowest and the highest score.
+            band_source: where the bands come from.
+            window_days: the look-back window.
+            visit_date: the visit date (ISO 8601), if given.
+            explain: gives (items, missing, decisions, explanation, excluded); called at most
+                once in one thread, and must give the same parts whenever it is called.
+
+        Example:
+            >>> from astct_grading.criteria.sledai2k import BAND_SOURCE
+            >>> result = Sledai2kResult.deferred(
+            ...     (0, 0, 0, 0), (ActivityBand.NONE,) * 2, BAND_SOURCE, 10, None,
+            ...     lambda: ((), (), ("D18", "D19"), "SLEDAI-2K 0.", ()),
+            ... )
+            >>> result.score, result.explanation
+            (0, 'SLEDAI-2K 0.')
+        """
+        low, high, clinical_low, clinical_high = scores
+        if not 0 <= clinical_low <= clinical_high or clinical_low > low or clinical_high > high:
+            raise ValueError(f"inconsistent clinical SLEDAI range {clinical_low}-{clinical_high}")
+        if not 0 <= low <= high:
+            raise ValueError(f"inconsistent result: range={low}-{high}")
+        result: Sledai2kResult = object.__new__(cls)
+        band_low, band_high = bands
+        for setter, value in zip(
+            _EAGER_SETTERS,
+            (
+                "SLEDAI-2K",
+                low if low == high else None,
+                low,
+                high,
+                CRITERIA_VERSION,
+                clinical_low if clinical_low == clinical_high else None,
+                clinical_low,
+                clinical_high,
+                band_low if band_low is band_high else None,
+                band_low,
+                band_high,
+                band_source,
+                window_days,
+                visit_date,
+                explain,
+            ),
+            strict=True,
+        ):
+            setter(result, value)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for a slot not set yet: an explaining part of a deferred result.
+        if name not in _EXPLAINING:
+            raise AttributeError(name)
+        explain = object.__getattribute__(self, "_explain")
+        for part, value in zip(_EXPLAINING, explain(), strict=True):
+            object.__setattr__(self, part, value)
+        return getattr(self, name)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, item.name) for item in fields(self))
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for item, value in zip(fields(self), state, strict=True):
+            object.__setattr__(self, item.name, value)
+
     def item(self, descriptor: Descriptor | str) -> SledaiItem:
         """Return the scored descriptor.
 
@@ -126,3 +231,26 @@ class Sledai2kResult(ScoreResult):
             if entry.name == name and isinstance(entry, SledaiItem):
                 return entry
         raise KeyError(name)
+
+
+#: The slots :meth:`Sledai2kResult.deferred` sets at once, in its order, by their descriptors.
+_EAGER_SETTERS = tuple(
+    getattr(Sledai2kResult, name).__set__
+    for name in (
+        "scale",
+        "score",
+        "score_min",
+        "score_max",
+        "criteria_version",
+        "clinical_score",
+        "clinical_score_min",
+        "clinical_score_max",
+        "activity_band",
+        "activity_band_min",
+        "activity_band_max",
+        "band_source",
+        "window_days",
+        "visit_date",
+        "_explain",
+    )
+)

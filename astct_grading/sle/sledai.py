@@ -10,6 +10,7 @@ here too.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from itertools import product
 from operator import itemgetter
 from typing import Any
@@ -18,18 +19,17 @@ from pydantic import TypeAdapter
 
 from astct_grading.criteria.sledai2k import (
     BAND_SOURCE,
-    CRITERIA_VERSION,
     LAB_BOUNDS,
     MAX_SCORE,
     ActivityBand,
     activity_band,
 )
 from astct_grading.errors import AstctGradingError
-from astct_grading.sle.descriptors import OTHER_CAUSE_FIELDS, entries, other_causes
+from astct_grading.sle.descriptors import OTHER_CAUSE_FIELDS, Entry, entries, other_causes
 from astct_grading.sle.models import AntiDsDnaMeasurement, ComplementMeasurement, SledaiVisit
 from astct_grading.sle.options import DEFAULT_OPTIONS, Sledai2kOptions
 from astct_grading.sle.readings import COMPLEMENT_FIELDS
-from astct_grading.sle.results import Basis, Sledai2kResult, SledaiItem
+from astct_grading.sle.results import Basis, Sledai2kResult, SledaiExplanation, SledaiItem
 
 __all__ = [
     "AntiDsDnaMeasurement",
@@ -94,6 +94,31 @@ def score_sledai2k(
     """
     v = _coerce(visit)
     data = v.__dict__
+    found = entries(data, options)
+    # The totals now (sums in C over the 24 entries); the rest on first access (_explaining).
+    low, high = sum(map(_LOW, found)), sum(map(_HIGH, found))
+    c_low, c_high = sum(map(_CLINICAL_LOW, found)), sum(map(_CLINICAL_HIGH, found))
+    return Sledai2kResult.deferred(
+        (low, high, c_low, c_high),
+        (_BANDS[low], _BANDS[high]),
+        BAND_SOURCE,
+        v.window_days,
+        v.visit_date.isoformat() if v.visit_date is not None else None,
+        partial(_explaining, data, options, found),
+    )
+
+
+_LOW, _HIGH, _CLINICAL_LOW, _CLINICAL_HIGH = (itemgetter(i) for i in range(1, 5))
+
+
+def _explaining(
+    data: Mapping[str, Any], options: Sledai2kOptions, found: list[Entry]
+) -> SledaiExplanation:
+    """The explaining parts of a :func:`score_sledai2k` result, built on first access.
+
+    The descriptors as scored, the inputs that leave the score open, the decisions, the
+    explanation and the descriptors excluded by a cause (D17), from the visit's entries.
+    """
     items: list[SledaiItem] = []
     missing: list[str] = []
     excluded: list[str] = []
@@ -101,9 +126,7 @@ def score_sledai2k(
     excluded_parts: list[str] = []
     open_parts: list[str] = []
     low = high = c_low = c_high = 0
-    for item, lo, hi, c_lo, c_hi, miss, counted_part, excluded_part, open_part in entries(
-        data, options
-    ):
+    for item, lo, hi, c_lo, c_hi, miss, counted_part, excluded_part, open_part in found:
         items.append(item)
         low += lo
         high += hi
@@ -118,33 +141,18 @@ def score_sledai2k(
             excluded_parts.append(excluded_part)
         if open_part is not None:
             open_parts.append(open_part)
-    band_low, band_high = _BANDS[low], _BANDS[high]
     explanation = _explain(
-        v.window_days,
+        data["window_days"],
         (low, high),
         (c_low, c_high),
-        (band_low, band_high),
+        (_BANDS[low], _BANDS[high]),
         (counted, excluded_parts, open_parts),
     )
-    return Sledai2kResult(
-        "SLEDAI-2K",
-        low if low == high else None,
-        low,
-        high,
+    return (
         tuple(items),
         tuple(missing),
         _decisions(data, options, low != high),
-        CRITERIA_VERSION,
         explanation,
-        c_low if c_low == c_high else None,
-        c_low,
-        c_high,
-        band_low if band_low is band_high else None,
-        band_low,
-        band_high,
-        BAND_SOURCE,
-        v.window_days,
-        v.visit_date.isoformat() if v.visit_date is not None else None,
         tuple(excluded),
     )
 

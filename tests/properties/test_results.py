@@ -111,6 +111,87 @@ def test_a_deferred_result_refuses_impossible_bounds(low: int, high: int) -> Non
         GradeResult.deferred("CRS", low, high, "ASTCT-2019", lambda: ((), (), (), (), "", (), None))
 
 
+# --- The SLEDAI-2K result, deferred the same way (sle/results.py) ------------------------------
+
+
+def _sledai_pair(visit: Any) -> tuple[Any, Any, list[int]]:
+    """``score_sledai2k``'s deferred result, with its parts counted, and the same result built
+    whole with the public constructor."""
+    from astct_grading.sle.results import Sledai2kResult
+    from astct_grading.sle.sledai import score_sledai2k
+
+    deferred = score_sledai2k(visit)
+    calls: list[int] = []
+    explain = object.__getattribute__(deferred, "_explain")
+
+    def counted() -> Any:
+        calls.append(1)
+        return explain()
+
+    object.__setattr__(deferred, "_explain", counted)
+    parts = explain()
+    whole = Sledai2kResult(
+        deferred.scale,
+        deferred.score,
+        deferred.score_min,
+        deferred.score_max,
+        parts[0],
+        parts[1],
+        parts[2],
+        deferred.criteria_version,
+        parts[3],
+        deferred.clinical_score,
+        deferred.clinical_score_min,
+        deferred.clinical_score_max,
+        deferred.activity_band,
+        deferred.activity_band_min,
+        deferred.activity_band_max,
+        deferred.band_source,
+        deferred.window_days,
+        deferred.visit_date,
+        parts[4],
+    )
+    return whole, deferred, calls
+
+
+@given(st.data())
+def test_a_deferred_sledai_result_is_the_result_built_whole(data: st.DataObject) -> None:
+    from astct_grading import SledaiVisit
+    from astct_grading.strategies import records
+
+    visit = SledaiVisit.model_validate(data.draw(records(SledaiVisit)))
+    whole, deferred, calls = _sledai_pair(visit)
+    assert calls == []  # the scores, bands and window do not compute the explaining parts
+    assert deferred == whole
+    assert calls == [1]  # computed once, then kept
+    assert hash(deferred) == hash(whole)
+    assert repr(deferred) == repr(whole)
+    assert deferred.to_json() == whole.to_json()
+    assert deferred.to_dict() == whole.to_dict() == dataclasses.asdict(whole)
+    for copier in (copy.copy, copy.deepcopy, dataclasses.replace):
+        _, fresh, _ = _sledai_pair(visit)
+        assert copier(fresh) == whole
+    _, fresh, _ = _sledai_pair(visit)
+    assert pickle.loads(pickle.dumps(fresh)) == whole
+
+
+def test_a_deferred_sledai_result_is_frozen_and_refuses_impossible_scores() -> None:
+    from astct_grading.criteria.sledai2k import BAND_SOURCE, ActivityBand
+    from astct_grading.sle.results import Sledai2kResult
+
+    _, deferred, _ = _sledai_pair({"rash": True})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        deferred.score_min = 1  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="no_such_part"):
+        deferred.no_such_part  # noqa: B018
+    bands = (ActivityBand.NONE, ActivityBand.NONE)
+    for scores in ((2, 1, 0, 0), (-1, 0, 0, 0), (2, 2, 3, 3), (2, 4, 1, 0)):
+        with pytest.raises(ValueError, match="inconsistent"):
+            Sledai2kResult.deferred(
+                scores, bands, BAND_SOURCE, 10, None, lambda: ((), (), (), "", ())
+            )
+
+
 # --- One way to plain data: ``to_dict`` is ``dataclasses.asdict`` without the copies ----------
 
 
