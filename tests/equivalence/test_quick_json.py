@@ -48,7 +48,9 @@ def _full(model: type[BaseModel], data: bytes | str) -> BaseModel:
     found = duplicate_key(data)
     if found is not None:
         raise duplicate_key_error(model.__name__, *found, data)
-    return super(InputModel, model).model_validate_json(data)  # type: ignore[misc]
+    validate: Any = super(InputModel, model).model_validate_json  # type: ignore[misc]
+    instance: BaseModel = validate(data)
+    return instance
 
 
 def _outcome(read: Any, data: bytes | str) -> tuple[str, Any]:
@@ -199,9 +201,10 @@ def test_a_number_written_as_an_integer_or_exponent_is_vouched_for(
     text: bytes, expected: float
 ) -> None:
     quick = quick_reader(CrsAssessment, _number, Within)(text)
-    assert quick is not None
+    assert isinstance(quick, CrsAssessment)
+    assert quick.oxygen is not None
     assert quick == CrsAssessment.model_validate_json(text)
-    flow = quick.oxygen.flow_l_min  # type: ignore[attr-defined]
+    flow = quick.oxygen.flow_l_min
     assert (type(flow), flow) == (float, expected)
 
 

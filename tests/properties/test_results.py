@@ -181,7 +181,7 @@ def test_a_deferred_sledai_result_is_frozen_and_refuses_impossible_scores() -> N
 
     _, deferred, _ = _sledai_pair({"rash": True})
     with pytest.raises(dataclasses.FrozenInstanceError):
-        deferred.score_min = 1  # type: ignore[misc]
+        deferred.score_min = 1
     with pytest.raises(AttributeError, match="no_such_part"):
         deferred.no_such_part  # noqa: B018
     bands = (ActivityBand.NONE, ActivityBand.NONE)
