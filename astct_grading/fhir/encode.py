@@ -104,10 +104,10 @@ class _Writer:
         code = _coding(CODE_SYSTEM, path)
         if value is None:
             self.observation(code, at, dataAbsentReason=_UNKNOWN)
-        elif kind == "flag":
-            self.observation(code, at, valueBoolean=value)
-        elif kind == "integer":
-            self.observation(code, at, valueInteger=value)
+        elif kind in {"flag", "integer"}:
+            self.observation(
+                code, at, **{"valueBoolean" if kind == "flag" else "valueInteger": value}
+            )
         elif kind == "years":
             self.observation(code, at, valueQuantity=_quantity(value, "a"))
         elif kind == "minutes":

@@ -352,11 +352,8 @@ class _Reader:
         return table[key]
 
     def put(self, slot: _Instant, path: str, value: Any, ref: str) -> None:
-        refs = slot.field_refs.setdefault(path, [])
-        if ref not in refs:
-            refs.append(ref)
-        if ref not in slot.refs:
-            slot.refs.append(ref)
+        _add(slot.field_refs.setdefault(path, []), ref)
+        _add(slot.refs, ref)
         if path in slot.fields and slot.fields[path] != value:
             slot.fields[path] = _CONFLICT
         else:
@@ -559,14 +556,13 @@ class _Reader:
         found = [] if value == _NONE else [value]
         if current is None and name not in slot.fields:
             self.put(slot, name, found, ref)
-        elif current is _CONFLICT or (current == [] and found) or (found == [] and current):
-            slot.fields[name] = _CONFLICT
-            slot.field_refs[name].append(ref)
-        elif isinstance(current, list):
+        elif isinstance(current, list) and bool(current) == bool(found):
             slot.fields[name] = current + [v for v in found if v not in current]
-            slot.field_refs[name].append(ref)
-        if ref not in slot.refs:
-            slot.refs.append(ref)
+            _add(slot.field_refs[name], ref)
+        else:  # "none" against a finding, or "not known" against either
+            slot.fields[name] = _CONFLICT
+            _add(slot.field_refs[name], ref)
+        _add(slot.refs, ref)
 
     def read_questionnaire(self, patient: _Patient, resource: Mapping[str, Any], ref: str) -> None:
         status = resource.get("status")
@@ -648,8 +644,7 @@ class _Reader:
             if end == start:
                 slot = self.instant(patient.crs, start)
                 slot.agents.setdefault(medication.value, []).append(ref)
-                if ref not in slot.refs:
-                    slot.refs.append(ref)
+                _add(slot.refs, ref)
             else:
                 patient.vaso_periods.append((start, end, medication.value, ref))
         else:
@@ -709,8 +704,7 @@ class _Reader:
                 problems.append(Problem(ref, "no CRS assessment falls within its period"))
             for slot in spanned:
                 slot.agents.setdefault(agent, []).append(ref)
-                if ref not in slot.refs:
-                    slot.refs.append(ref)
+                _add(slot.refs, ref)
         crs, crs_sources = self.assessments(patient, patient.crs, "crs")
         icans, icans_sources = self.assessments(patient, patient.icans, "icans")
         record: dict[str, Any] = {
@@ -843,6 +837,11 @@ class _Reader:
             return None
         days = (at.date() - patient.birth).days
         return round(days / 365.25, 2) if days >= 0 else None
+
+
+def _add(refs: list[str], ref: str) -> None:
+    if ref not in refs:
+        refs.append(ref)
 
 
 def _dose(dosage: Any) -> str | None:
