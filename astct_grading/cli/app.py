@@ -40,6 +40,7 @@ from astct_grading.cli.commands import (
     _run_report,
     _run_schema,
 )
+from astct_grading.cli.fhir import add_fhir
 from astct_grading.cli.output import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -273,6 +274,7 @@ _COMMANDS: tuple[Callable[[_Commands], None], ...] = (
     _add_report,
     _add_schema,
     _add_demo,
+    add_fhir,
 )
 
 
