@@ -1,5 +1,6 @@
-"""Trial data in CDISC form: SDTM in, graded courses and ADaM-style datasets out, and the
-concordance of the derived grades with the investigator's (docs/cdisc.md).
+"""Trial data in CDISC form: SDTM in; graded courses, ADaM-style datasets and concordance out.
+
+The grades derived from the recorded data are compared with the investigator's (docs/cdisc.md).
 
 * :func:`read_sdtm`: a folder of .xpt, .csv or .parquet domain files -> records.
 * :class:`SdtmMapping`: the documented, overridable mapping (CDISC CT where it exists).

@@ -281,12 +281,13 @@ def adam_datasets(
 
     Args:
         study: the derivation.
-        studyid: STUDYID (default: none).
+        studyid: STUDYID (default: DM.STUDYID when DM names one study).
 
     Returns:
         ``{"ADTOX": [...], "ADTOXEV": [...]}``, each row a dict in :data:`VARIABLES` order.
     """
     zone = ZoneInfo(study.mapping.time_zone)
+    studyid = studyid or study.studyid
     adtox: list[dict[str, Any]] = []
     for subject in study.subjects:
         if subject.result is None or subject.course is None:
@@ -417,7 +418,7 @@ def write_adam(
         study: the derivation.
         folder: the output folder (created if needed).
         formats: any of ``csv``, ``parquet``, ``xpt``.
-        studyid: STUDYID for the rows.
+        studyid: STUDYID for the rows (default: DM.STUDYID when DM names one study).
 
     Returns:
         The files written.

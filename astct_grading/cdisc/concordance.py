@@ -59,8 +59,8 @@ class Kappa:
         weights: ``linear`` or ``quadratic``.
         kappa: the estimate, or None when undefined (all pairs in one category).
         se: the large-sample standard error (Fleiss, Cohen & Everitt 1969).
-        lower: lower 95 % bound (kappa - 1.96 se).
-        upper: upper 95 % bound.
+        lower: lower 95 % bound (kappa - 1.96 se, at least -1).
+        upper: upper 95 % bound (kappa + 1.96 se, at most 1).
     """
 
     weights: str
@@ -119,7 +119,8 @@ def weighted_kappa(
     variance = (total - (kappa - expected * (1 - kappa)) ** 2) / (n * (1 - expected) ** 2)
     se = math.sqrt(max(variance, 0.0))
     z = NormalDist().inv_cdf(0.975)
-    return Kappa(weights, kappa, se, kappa - z * se, kappa + z * se)
+    # The Wald interval is cut to kappa's range, [-1, 1].
+    return Kappa(weights, kappa, se, max(-1.0, kappa - z * se), min(1.0, kappa + z * se))
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +175,12 @@ def _driver(subject: SubjectDerivation, scale: str, index: int | None) -> str:
     if index is None:
         return ""
     graded = _grades(subject, scale)[index]
-    sources = _sources(subject, scale)[index]
+    sources = dict(_sources(subject, scale)[index])
+    course = subject.course
+    assert course is not None  # only subjects with a course are compared
+    # An empty vasopressor list drives nothing: the pressure (VS) decided.
+    if scale == "CRS" and not course.crs_assessments[index].assessment.vasopressors:
+        sources.pop("vasopressors", None)
     domains = {
         sources[name]
         for driver in graded.result.drivers
@@ -312,7 +318,9 @@ def compare_subjects(study: StudyDerivation) -> list[Comparison]:
         for scale in ("CRS", "ICANS"):
             summary = subject.result.summary.crs if scale == "CRS" else subject.result.summary.icans
             grades = [e.grade for e in subject.events if e.scale == scale]
-            reported = None if None in grades else max(grades, default=0)
+            known = [g for g in grades if g is not None]
+            # No event reported is grade 0 reported; an event without a grade leaves it unknown.
+            reported = max(known, default=0) if len(known) == len(grades) else None
             bounds = _window_max(subject, scale, None, None)
             lo, hi = summary.max_grade_min, summary.max_grade_max
             bounds = (lo, hi, bounds[2], bounds[3])

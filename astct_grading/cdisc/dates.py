@@ -125,8 +125,8 @@ def parse_dtc(text: str, default_zone: tzinfo = timezone.utc) -> Dtc:
     value = text.strip()
     if "/" in value:
         first, _, second = value.partition("/")
-        start, end = parse_dtc(first, default_zone), parse_dtc(second, default_zone)
-        return Dtc(value, "interval", start.earliest, end.latest)
+        begins, ends = parse_dtc(first, default_zone), parse_dtc(second, default_zone)
+        return Dtc(value, "interval", begins.earliest, ends.latest)
     match = _DTC.match(value)
     if match is None:
         unknown = _UNKNOWN_MONTH.match(value)

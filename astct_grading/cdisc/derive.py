@@ -150,12 +150,14 @@ class StudyDerivation:
         issues: every record or subject that could not be used, with the reason.
         domains: the domains read.
         mapping: the mapping used.
+        studyid: DM.STUDYID when DM names one study, else None.
     """
 
     subjects: tuple[SubjectDerivation, ...]
     issues: tuple[Issue, ...]
     domains: tuple[str, ...]
     mapping: SdtmMapping = field(repr=False)
+    studyid: str | None = None
 
 
 def _text(row: Row, name: str) -> str | None:
@@ -712,7 +714,7 @@ def _icans_value(
         subject.issue(prefix, row, f"{prefix}ORRES", f"not a value the mapping reads for {test}")
         return None
     value = table[text]
-    return path, value.value if hasattr(value, "value") else value
+    return path, getattr(value, "value", value)
 
 
 def _icans_assessments(
@@ -925,4 +927,6 @@ def derive_study(
         )
         for usubjid in subjects
     ]
-    return StudyDerivation(tuple(derived), tuple(issues), tuple(sorted(domains)), mapping)
+    studies = {_text(row, "STUDYID") for row in domains.get("DM", ())}
+    studyid = studies.pop() if len(studies) == 1 else None
+    return StudyDerivation(tuple(derived), tuple(issues), tuple(sorted(domains)), mapping, studyid)

@@ -65,7 +65,8 @@ def _read_xpt(path: Path) -> list[dict[str, str | float | None]]:
     except ImportError as error:  # pragma: no cover - the test environment has the extra
         raise SdtmReadError(f"{path.name}: reading XPT needs pyreadstat; {EXTRA_HINT}") from error
     frame, _ = pyreadstat.read_xport(str(path))
-    return _rows(frame.to_dict("records"))
+    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
+    return _rows(records)
 
 
 def read_domain(path: Path) -> list[dict[str, str | float | None]]:
