@@ -392,7 +392,7 @@ def _write_xpt(
     frame = _arrow_table(columns, rows).to_pandas()
     for v in columns:
         if v.type == "Char":  # SAS transport v5: character values of 200 bytes at most
-            frame[v.name] = frame[v.name].map(lambda x: "" if x is None else str(x)[:200])
+            frame[v.name] = frame[v.name].map(lambda x: "" if x is None or x != x else str(x)[:200])
     pyreadstat.write_xport(
         frame,
         str(path),
