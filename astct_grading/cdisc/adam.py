@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -392,7 +393,11 @@ def _write_xpt(
     frame = _arrow_table(columns, rows).to_pandas()
     for v in columns:
         if v.type == "Char":  # SAS transport v5: character values of 200 bytes at most
-            frame[v.name] = frame[v.name].map(lambda x: "" if x is None or x != x else str(x)[:200])
+            frame[v.name] = frame[v.name].map(
+                lambda x: (
+                    "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)[:200]
+                )
+            )
     pyreadstat.write_xport(
         frame,
         str(path),

@@ -35,7 +35,7 @@ def _events(course: Course) -> list[dict[str, Any]]:
         grade = DISCORDANT.get(
             (course.patient_id, episode.scale, episode.number), episode.max_grade_min
         )
-        row = {
+        row: dict[str, Any] = {
             "STUDYID": "DEMO",
             "DOMAIN": "AE",
             "USUBJID": course.patient_id,

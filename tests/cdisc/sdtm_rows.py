@@ -73,7 +73,7 @@ def course_domains(course: Course, age: float, studyid: str = "DEMO") -> Domains
         dm["DTHFL"] = "Y"
     domains["DM"].append(dm)
     add("EX", EXTRT=course.product or "CAR-T", EXSTDTC=_dtc(course.infusion_at))
-    domains["CM"]  # noqa: B018 - CM is given (complete), even when empty
+    domains["CM"]
     threshold = systolic_threshold_mmhg(age)
     for timed in course.crs_assessments:
         at, a = _dtc(timed.at), timed.assessment
@@ -128,8 +128,8 @@ def course_domains(course: Course, age: float, studyid: str = "DEMO") -> Domains
             CMDECOD=THERAPY_NAMES[treatment.therapy.value],
             CMSTDTC=_dtc(treatment.at),
         )
-    for timed in course.icans_assessments:
-        at, i = _dtc(timed.at), timed.assessment
+    for timed_icans in course.icans_assessments:
+        at, i = _dtc(timed_icans.at), timed_icans.assessment
         if i.ice is not None and i.ice.total is not None:
             add(
                 "QS",

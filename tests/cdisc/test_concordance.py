@@ -92,7 +92,9 @@ def test_kappa_and_its_standard_error_equal_independent_computations(
     assert linear.se == pytest.approx(_delta_method_se(table, "linear"), rel=1e-4)
     assert quadratic.se == pytest.approx(_delta_method_se(table, "quadratic"), rel=1e-4)
     for kappa in (linear, quadratic):
-        assert kappa.kappa is not None and kappa.lower is not None and kappa.upper is not None
+        assert kappa.kappa is not None
+        assert kappa.lower is not None
+        assert kappa.upper is not None
         assert -1 <= kappa.lower <= kappa.kappa <= kappa.upper <= 1
 
 

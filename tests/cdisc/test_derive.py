@@ -30,7 +30,9 @@ def dm(**extra: Any) -> dict[str, Any]:
     }
 
 
-def vs(test: str, value: Any, unit: str | None, at: str = T0, **extra: Any) -> dict[str, Any]:
+def vs(
+    test: str, value: Any, unit: str | None, at: str | None = T0, **extra: Any
+) -> dict[str, Any]:
     return {
         "USUBJID": "P1",
         "VSSEQ": 1.0,
@@ -46,7 +48,7 @@ def xo(test: str, value: Any, at: str = T0, unit: str | None = None) -> dict[str
     return {"USUBJID": "P1", "XOTESTCD": test, "XOORRES": value, "XOORRESU": unit, "XODTC": at}
 
 
-def cm(name: str, start: str, end: str | None = None) -> dict[str, Any]:
+def cm(name: str, start: str | None, end: str | None = None) -> dict[str, Any]:
     return {
         "USUBJID": "P1",
         "CMSEQ": 1.0,
@@ -112,7 +114,9 @@ def test_the_highest_of_two_temperatures_at_one_time_counts() -> None:
     )
     subject = result.subjects[0]
     assert subject.course is not None
-    assert subject.course.crs_assessments[0].assessment.temperature.value == 38.5
+    temperature = subject.course.crs_assessments[0].assessment.temperature
+    assert temperature is not None
+    assert temperature.value == 38.5
 
 
 @pytest.mark.parametrize(
@@ -263,7 +267,7 @@ def test_oxygen_not_done_and_other_tests_are_skipped() -> None:
 
 
 def pr(
-    name: str, start: str, end: str | None = None, dose: Any = None, unit: str | None = None
+    name: str, start: str | None, end: str | None = None, dose: Any = None, unit: str | None = None
 ) -> dict[str, Any]:
     return {
         "USUBJID": "P1",
@@ -559,7 +563,8 @@ def test_death_attribution_from_fatal_events(
 ) -> None:
     result = study(DM=[dm(DTHDTC="2024-03-06T10:00", DTHFL="Y")], AE=events)
     course = result.subjects[0].course
-    assert course is not None and course.death is not None
+    assert course is not None
+    assert course.death is not None
     assert (course.death.due_to_crs, course.death.due_to_icans) == (crs, icans_)
 
 
@@ -623,7 +628,8 @@ def test_an_invalid_assessment_is_reported_and_left_out() -> None:
     # ICE items that disagree with the ICE total are refused by the model.
     items = [qs(f"ICE{n:02d}", "1") for n in range(1, 11)]
     result = study(QS=[*items, qs("ICETOT", "5")])
-    assert result.issues and result.issues[0].domain == "DM/QS"
+    assert result.issues
+    assert result.issues[0].domain == "DM/QS"
 
 
 def test_records_of_subjects_outside_dm_or_without_usubjid_are_reported() -> None:

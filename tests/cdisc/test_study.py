@@ -4,7 +4,6 @@ written as SDTM records grades as the course does."""
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,7 +28,7 @@ from astct_grading.cdisc.reader import read_domain
 from astct_grading.cdisc.report import render_text, study_report
 from astct_grading.course import Course, grade_course
 from astct_grading.strategies import oxygen_supports, temperatures, vasopressors
-from tests.cdisc.build_example import DISCORDANT, FOLDER, study
+from tests.cdisc.build_example import DISCORDANT, FOLDER
 from tests.cdisc.sdtm_rows import course_domains
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +84,8 @@ def test_concordance_of_the_example() -> None:
     events = concordance(compare_events(result), "event")
     assert events.compared == 6
     assert events.exact == pytest.approx(4 / 6)
-    assert events.table[2][3] == 1 and events.table[1][2] == 1
+    assert events.table[2][3] == 1
+    assert events.table[1][2] == 1
     subjects = concordance(compare_subjects(result), "subject", "ICANS")
     assert subjects.compared == 6
     assert [p.usubjid for p in subjects.pairs if p.status == "discordant"] == ["DEMO-06"]
@@ -133,14 +133,16 @@ def test_the_sdtm_package_reads_the_same_from_xpt_and_parquet(tmp_path: Path) ->
     reference = derive_study(domains)
     for other in (from_parquet, from_xpt):
         for a, b in zip(reference.subjects, other.subjects, strict=True):
-            assert a.result is not None and b.result is not None
+            assert a.result is not None
+            assert b.result is not None
             assert _ranges(a.result.crs) == _ranges(b.result.crs)
             assert _ranges(a.result.icans) == _ranges(b.result.icans)
 
 
 def test_variables_are_transport_ready() -> None:
     for variable in VARIABLES:
-        assert len(variable.name) <= 8 and variable.name.isupper(), variable
+        assert len(variable.name) <= 8, variable
+        assert variable.name.isupper(), variable
         assert len(variable.label) <= 40, variable
         assert variable.type in {"Char", "Num"}
     result = derive_study(read_sdtm(FOLDER))
@@ -184,7 +186,7 @@ def test_the_report_text_and_json() -> None:
 
 
 def test_a_subject_not_derived_and_an_event_without_grade_in_the_report() -> None:
-    domains = {
+    domains: dict[str, list[dict[str, Any]]] = {
         "DM": [
             {"USUBJID": "A", "RFXSTDTC": "2024-01-01"},
             {"USUBJID": "B", "RFXSTDTC": "2024-01-01T10:00"},
@@ -200,14 +202,15 @@ def test_a_subject_not_derived_and_an_event_without_grade_in_the_report() -> Non
     }
     result = derive_study(domains)
     text = render_text(result)
-    assert "A: not derived" in text and "reported: CRS ?" in text
+    assert "A: not derived" in text
+    assert "reported: CRS ?" in text
     pairs = compare_events(result)
     assert [p.status for p in pairs] == ["not_comparable"]
     assert [p.status for p in compare_subjects(result)] == ["not_comparable", "range_contains"]
 
 
 def test_an_event_without_assessments_in_its_window_is_not_comparable() -> None:
-    domains = {
+    domains: dict[str, list[dict[str, Any]]] = {
         "DM": [{"USUBJID": "B", "RFXSTDTC": "2024-01-01T10:00"}],
         "AE": [
             {
@@ -226,7 +229,7 @@ def test_an_event_without_assessments_in_its_window_is_not_comparable() -> None:
 
 @pytest.mark.parametrize(("attribution", "derived"), [("FATAL", (5, 5)), (None, (1, 5))])
 def test_a_death_in_the_event_window(attribution: str | None, derived: tuple[int, int]) -> None:
-    domains = {
+    domains: dict[str, list[dict[str, Any]]] = {
         "DM": [{"USUBJID": "B", "RFXSTDTC": "2024-01-01T10:00", "DTHDTC": "2024-01-02T12:00"}],
         "VS": [
             {
@@ -347,3 +350,103 @@ def test_sdtm_rows_from_a_course_grade_as_the_course(drawn: tuple[Course, float]
     assert _ranges(derived.result.crs) == _ranges(native.crs)
     assert [g.waiver for g in derived.result.crs] == [g.waiver for g in native.crs]
     assert _ranges(derived.result.icans) == _ranges(native.icans)
+
+
+def _one_subject(**extra: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    domains: dict[str, list[dict[str, Any]]] = {
+        "DM": [{"USUBJID": "B", "AGE": 50.0, "AGEU": "YEARS", "RFXSTDTC": "2024-01-01T10:00"}],
+        "VS": [
+            {
+                "USUBJID": "B",
+                "VSTESTCD": "TEMP",
+                "VSORRES": "39",
+                "VSORRESU": "C",
+                "VSDTC": "2024-01-02T10:00",
+            }
+        ],
+        "XO": [
+            {
+                "USUBJID": "B",
+                "XOTESTCD": "O2DEV",
+                "XOORRES": "ROOM AIR",
+                "XODTC": "2024-01-02T10:00",
+            }
+        ],
+        "CM": [],
+    }
+    domains.update(extra)
+    return domains
+
+
+def _crs_event(grade: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "USUBJID": "B",
+        "AESEQ": 1.0,
+        "AEDECOD": "Cytokine release syndrome",
+        "AETOXGR": grade,
+        "AESTDTC": "2024-01-02T09:00",
+        **extra,
+    }
+
+
+def test_a_range_that_excludes_the_reported_grade_is_discordant() -> None:
+    pair = compare_events(derive_study(_one_subject(AE=[_crs_event("4")])))[0]
+    assert (pair.status, pair.derived_min, pair.derived_max) == ("discordant", 1, 2)
+    assert pair.reason == "reported 4, the data allow 1-2 only; missing: hypotension"
+
+
+def test_a_death_of_another_cause_leaves_the_event_grade() -> None:
+    domains = _one_subject(
+        AE=[
+            _crs_event("2"),
+            {
+                "USUBJID": "B",
+                "AESEQ": 2.0,
+                "AEDECOD": "Sepsis",
+                "AETOXGR": "5",
+                "AESTDTC": "2024-01-02T09:00",
+                "AEOUT": "FATAL",
+            },
+        ]
+    )
+    domains["DM"][0]["DTHDTC"] = "2024-01-02T12:00"
+    pair = compare_events(derive_study(domains))[0]
+    assert (pair.derived_min, pair.derived_max) == (1, 2)
+
+
+def test_agreement_in_one_category_has_an_undefined_kappa(tmp_path: Path) -> None:
+    domains = _one_subject(
+        AE=[_crs_event("1")],
+        VS=[
+            *_one_subject()["VS"],
+            {
+                "USUBJID": "B",
+                "VSTESTCD": "SYSBP",
+                "VSORRES": "120",
+                "VSORRESU": "mmHg",
+                "VSDTC": "2024-01-02T10:00",
+            },
+        ],
+    )
+    domains["DM"].append({"USUBJID": "C", "RFXSTDTC": "2024-01"})
+    result = derive_study(domains)
+    assert "linear kappa: undefined" in render_text(result)
+    assert [r["USUBJID"] for r in adam_datasets(result)["ADTOX"]] == ["B"]
+
+
+def test_an_interventions_oxygen_source_that_is_absent_leaves_oxygen_unknown() -> None:
+    from astct_grading.cdisc import OxygenMapping, SdtmMapping
+
+    mapping = SdtmMapping(oxygen=OxygenMapping(kind="interventions", domain="PR"))
+    domains = _one_subject()
+    del domains["XO"]
+    subject = derive_study(domains, mapping).subjects[0]
+    assert subject.result is not None
+    assert "oxygen" in subject.result.crs[0].result.missing
+
+
+def test_files_of_other_kinds_in_the_folder_are_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "dm.csv").write_text("USUBJID\nP1\n", encoding="utf-8")
+    (tmp_path / "README.txt").write_text("notes", encoding="utf-8")
+    (tmp_path / "sub.csv").mkdir()
+    assert sorted(read_sdtm(tmp_path)) == ["DM"]
