@@ -84,7 +84,7 @@ def read_domain(path: Path) -> list[dict[str, str | float | None]]:
     Example:
         >>> import tempfile
         >>> folder = Path(tempfile.mkdtemp())
-        >>> _ = (folder / "dm.csv").write_text("USUBJID,AGE\\nS1,34\\n", encoding="utf-8")
+        >>> _ = (folder / "dm.csv").write_text("USUBJID,AGE\nS1,34\n", encoding="utf-8")
         >>> read_domain(folder / "dm.csv")
         [{'USUBJID': 'S1', 'AGE': '34'}]
     """
@@ -115,7 +115,7 @@ def read_sdtm(folder: str | Path) -> dict[str, list[dict[str, str | float | None
     Example:
         >>> import tempfile
         >>> folder = Path(tempfile.mkdtemp())
-        >>> _ = (folder / "dm.csv").write_text("USUBJID,AGE\\nS1,34\\n", encoding="utf-8")
+        >>> _ = (folder / "dm.csv").write_text("USUBJID,AGE\nS1,34\n", encoding="utf-8")
         >>> sorted(read_sdtm(folder))
         ['DM']
     """
