@@ -650,7 +650,7 @@ def _crs_assessments(
     oxygen_intervals: list[_Interval] | None = None
     if oxygen.kind == "findings":
         for at, support in _oxygen_findings(subject, mapping, oxygen_rows).items():
-            fields[at]
+            fields.setdefault(at, {})  # a time of its own, even when unreadable
             if support is not None:
                 fields[at]["oxygen"] = support
                 sources[at]["oxygen"] = oxygen.domain
@@ -745,7 +745,7 @@ def _icans_assessments(
             continue
         read = _icans_value(subject, mapping, row, test)
         if read is None:
-            fields[at]
+            fields.setdefault(at, {})  # a time of its own, even when unreadable
             continue
         path, value = read
         found = fields[at]
