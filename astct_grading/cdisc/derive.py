@@ -51,8 +51,15 @@ _TEMPERATURE: TypeAdapter[Any] = TypeAdapter(Temperature)
 _SYSTOLIC: TypeAdapter[float] = TypeAdapter(SystolicMmhg)
 _FLOW: TypeAdapter[float] = TypeAdapter(FlowLMin)
 
-#: DM.AGEU (codelist C66781) -> years per unit.
-_AGE_UNITS = {"YEARS": 1.0, "MONTHS": 1 / 12, "WEEKS": 7 / 365.25, "DAYS": 1 / 365.25}
+#: DM.AGEU (CDISC CT codelist C66781: YEARS C29848, MONTHS C29846, WEEKS C29844, DAYS C25301,
+#: HOURS C25529) -> years per unit.
+_AGE_UNITS = {
+    "YEARS": 1.0,
+    "MONTHS": 1 / 12,
+    "WEEKS": 7 / 365.25,
+    "DAYS": 1 / 365.25,
+    "HOURS": 1 / (365.25 * 24),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +281,8 @@ def _age(subject: _Subject, dm: Row | None) -> float | None:
             "DM",
             dm,
             "AGEU",
-            "AGEU must be YEARS, MONTHS, WEEKS or DAYS (codelist C66781); the age is not used",
+            "AGEU must be YEARS, MONTHS, WEEKS, DAYS or HOURS (codelist C66781); the age is not "
+            "used",
         )
         return None
     assert age is not None  # checked above

@@ -1,7 +1,8 @@
 """The mapping from SDTM to the library's inputs: a typed, documented, overridable configuration.
 
 Every default names its source. CDISC terms (test codes, units, variables) are from SDTMIG v3.4
-and CDISC Controlled Terminology (CT) 2025-09-26: VSTESTCD codelist C66741 (TEMP C174446, SYSBP
+and CDISC Controlled Terminology (CT; docs/cdisc.md says where each code was checked): VSTESTCD
+codelist C66741 (TEMP C174446, SYSBP
 C25298, OXYSAT C60832), UNIT codelist C71620 (``C`` C42559 degree Celsius, ``F`` C44277 degree
 Fahrenheit, ``mmHg`` C49670, ``L/min`` C67388), AGEU codelist C66781. What CDISC does not
 standardise (the oxygen device and flow, the ICE and CAPD item codes, the neurological findings of

@@ -171,6 +171,7 @@ def test_systolic_both_sides_of_the_adult_threshold(systolic: str, grade: int) -
         (18.0, "MONTHS", 1.5),
         (52.0, "WEEKS", 52 * 7 / 365.25),
         (365.25, "DAYS", 1.0),
+        (24.0, "HOURS", 1 / 365.25),
     ],
 )
 def test_age_units(age: float, unit: str, years: float) -> None:
