@@ -32,6 +32,7 @@ import typing
 from collections.abc import Callable, Sequence
 
 from astct_grading._version import __version__
+from astct_grading.cli.cdisc import add_sdtm
 from astct_grading.cli.commands import (
     _jsonl_only,
     _run_course,
@@ -275,6 +276,7 @@ _COMMANDS: tuple[Callable[[_Commands], None], ...] = (
     _add_schema,
     _add_demo,
     add_fhir,
+    add_sdtm,
 )
 
 

@@ -1,0 +1,100 @@
+"""``astct-grading sdtm``: grade a study from its SDTM domains (docs/cdisc.md).
+
+Reads a folder of SDTM domain files, builds and grades each subject's course, prints the derived
+grades and the concordance with the investigator's grades, and with ``-o`` writes the ADaM-style
+datasets (CSV, Parquet, XPT), their define-style metadata and the issues.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import typing
+
+from astct_grading.cli.output import EXIT_INVALID, EXIT_OK, PROG, _UsageError, _write_document
+
+if typing.TYPE_CHECKING:
+    _Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+_EPILOG = """\
+input: a folder with one file per SDTM domain (dm, ex, vs, cm, qs, ae and the
+oxygen domain, xo by default), each .xpt, .csv or .parquet. Parquet and XPT
+need the cdisc extra.
+
+output: the derived maximum CRS and ICANS grades per subject, the concordance
+with AETOXGR (per event and per subject: confusion table, exact agreement,
+weighted kappa with its 95% CI, each discordant event with its reason) and the
+records that could not be used. With -o DIR: adtox and adtoxev in each format,
+define.csv, issues.csv and datasets.json.
+
+exit status:
+  0    every record used
+  1    some records could not be used (each is listed, with the reason)
+  2    usage or I/O error (the message is on standard error)
+  3    an internal error: please report it
+
+example:
+  {prog} sdtm examples/sdtm -o adam
+"""
+
+
+def _run_sdtm(args: argparse.Namespace) -> int:
+    # The adapter is imported on use: the other subcommands never load it.
+    from astct_grading.cdisc import (  # noqa: PLC0415
+        SdtmMapping,
+        SdtmReadError,
+        derive_study,
+        read_sdtm,
+        write_adam,
+    )
+    from astct_grading.cdisc.report import render_text, study_report  # noqa: PLC0415
+
+    try:
+        domains = read_sdtm(args.folder)
+        study = derive_study(domains, SdtmMapping(time_zone=args.time_zone))
+    except (SdtmReadError, ValueError) as error:
+        raise _UsageError(str(error)) from None
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    if args.output is not None:
+        try:
+            write_adam(study, args.output, formats, studyid=args.studyid)
+        except (ValueError, ImportError) as error:
+            raise _UsageError(str(error)) from None
+    if args.output_format == "json":
+        _write_document(json.dumps(study_report(study), indent=2, ensure_ascii=False) + "\n")
+    else:
+        _write_document(render_text(study))
+    used = all(issue.kind == "not_used" for issue in study.issues)
+    return EXIT_OK if used else EXIT_INVALID
+
+
+def add_sdtm(commands: _Commands) -> None:
+    """Add ``sdtm`` to the parser (one line in ``cli.app``)."""
+    parser = commands.add_parser(
+        "sdtm",
+        help="grade a study from its SDTM domains and check the reported grades",
+        description="Build and grade each subject's course from SDTM domains, print the "
+        "concordance of the derived grades with AETOXGR, and write ADaM-style datasets.",
+        epilog=_EPILOG.format(prog=PROG),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("folder", metavar="FOLDER", help="the folder of SDTM domain files")
+    parser.add_argument("-o", "--output", metavar="DIR", help="write the ADaM-style datasets here")
+    parser.add_argument(
+        "--formats",
+        default="csv,parquet,xpt",
+        help="output formats, comma-separated (default: csv,parquet,xpt)",
+    )
+    parser.add_argument(
+        "--time-zone",
+        default="UTC",
+        help="IANA zone of --DTC values without a UTC offset (default: UTC)",
+    )
+    parser.add_argument("--studyid", help="STUDYID for the output rows")
+    parser.add_argument(
+        "--output-format",
+        choices=("text", "json"),
+        default="text",
+        help="text for a terminal (the default) or one JSON document",
+    )
+    parser.set_defaults(run=_run_sdtm)

@@ -1,0 +1,78 @@
+"""``astct-grading sdtm``: the example study, its outputs and the exit-code contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from astct_grading.cli import main
+from tests.cdisc.build_example import FOLDER
+
+
+def test_the_example_study_prints_the_report_and_writes_the_datasets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two records of the example cannot be used (a day-only date, a kelvin unit): exit status 1.
+    assert main(["sdtm", str(FOLDER), "-o", str(tmp_path / "adam")]) == 1
+    out = capsys.readouterr().out
+    assert "DEMO-01: CRS 2, ICANS 0 (reported: CRS 3)" in out
+    assert "discordant: DEMO-01 CRS AESEQ 1" in out
+    names = sorted(p.name for p in (tmp_path / "adam").iterdir())
+    assert names == sorted(
+        [f"{d}.{f}" for d in ("adtox", "adtoxev") for f in ("csv", "parquet", "xpt")]
+        + ["define.csv", "issues.csv", "datasets.json"]
+    )
+
+
+def test_json_output_and_one_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "sdtm",
+            str(FOLDER),
+            "--output-format",
+            "json",
+            "-o",
+            str(tmp_path),
+            "--formats",
+            "csv",
+            "--studyid",
+            "X1",
+        ]
+    )
+    assert code == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["concordance"]["event"][0]["compared"] == 6
+    assert (tmp_path / "adtox.csv").read_text("utf-8").splitlines()[1].startswith("X1,")
+    assert not (tmp_path / "adtox.xpt").exists()
+
+
+def test_a_clean_study_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "dm.csv").write_text("USUBJID,RFXSTDTC\nP1,2024-01-01T10:00\n", encoding="utf-8")
+    (tmp_path / "vs.csv").write_text(
+        "USUBJID,VSSEQ,VSTESTCD,VSORRES,VSORRESU,VSDTC\nP1,1,OXYSAT,97,%,2024-01-01T12:00\n",
+        encoding="utf-8",
+    )
+    assert main(["sdtm", str(tmp_path)]) == 0
+    assert "not_used in VS: 1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["sdtm", "no-such-folder"], "not a folder"),
+        (["sdtm", str(FOLDER), "--time-zone", "Nowhere/Else"], "IANA"),
+        (["sdtm", str(FOLDER), "-o", "OUT", "--formats", "csv,sas7bdat"], "unknown output format"),
+    ],
+)
+def test_usage_errors_exit_2(
+    arguments: list[str],
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(arguments) == 2
+    assert message in capsys.readouterr().err
