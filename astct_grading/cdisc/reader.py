@@ -12,7 +12,7 @@ import csv
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["EXTRA_HINT", "SUFFIXES", "Row", "SdtmReadError", "read_domain", "read_sdtm"]
 
@@ -65,7 +65,7 @@ def _read_xpt(path: Path) -> list[dict[str, str | float | None]]:
     except ImportError as error:  # pragma: no cover - the test environment has the extra
         raise SdtmReadError(f"{path.name}: reading XPT needs pyreadstat; {EXTRA_HINT}") from error
     frame, _ = pyreadstat.read_xport(str(path))
-    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
+    records = cast("list[dict[str, Any]]", frame.to_dict("records"))
     return _rows(records)
 
 
