@@ -32,7 +32,13 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["PlotsUnavailableError", "SvgFigure", "render_sledai", "render_swimmer"]
+__all__ = [
+    "PlotsUnavailableError",
+    "SvgFigure",
+    "render_sledai",
+    "render_swimmer",
+    "require_matplotlib",
+]
 
 #: The width of a figure, in inches: 180 mm, inside the printable width of A4 and US Letter.
 FIGURE_WIDTH = 180 / 25.4
@@ -78,16 +84,30 @@ class SvgFigure:
     title: str
 
 
-@contextmanager
-def _style() -> Iterator[type[Figure]]:
+def require_matplotlib() -> None:
+    """Check that Matplotlib (the ``[plots]`` extra) can be imported.
+
+    Raises:
+        PlotsUnavailableError: it cannot, with what to install.
+
+    Example:
+        >>> require_matplotlib()
+    """
     try:
-        import matplotlib as mpl  # noqa: PLC0415 - the [plots] extra, imported on use
-        from matplotlib.figure import Figure  # noqa: PLC0415
+        import matplotlib.figure  # noqa: F401, PLC0415 - the [plots] extra, imported on use
     except ImportError as error:
         raise PlotsUnavailableError(
             "the figures and the HTML report need Matplotlib: install the plots extra, e.g. "
-            "pip install '.[plots]' from a checkout of astct-grading"
+            "python3 -m pip install '.[plots]' in a checkout of astct-grading"
         ) from error
+
+
+@contextmanager
+def _style() -> Iterator[type[Figure]]:
+    require_matplotlib()
+    import matplotlib as mpl  # noqa: PLC0415 - the [plots] extra, imported on use
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
     with mpl.rc_context(cast(Any, _STYLE)):
         yield Figure
 
