@@ -192,9 +192,10 @@ def _bar(episode: Episode, graded: Sequence[TimedGrade], death_hours: float | No
     if episode.duration_hours is not None:
         end_hours = episode.onset_hours + episode.duration_hours
     else:  # not resolved: up to its last assessment, or to the death that ended it
-        end_hours = max(graded[index].hours for index in episode.assessments)
+        ends = [episode.onset_hours, *(graded[index].hours for index in episode.assessments)]
         if episode.ended_by_death and death_hours is not None:
-            end_hours = max(end_hours, death_hours)
+            ends.append(death_hours)
+        end_hours = max(ends)
     fill = None
     if episode.established is True and episode.max_grade is not None:
         fill = grade_colour(episode.max_grade)
