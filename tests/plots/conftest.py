@@ -52,3 +52,6 @@ def graded(*courses: Course) -> tuple[list[Course], list[CourseResult]]:
 @pytest.fixture(scope="session")
 def demo() -> tuple[list[Course], list[CourseResult]]:
     return graded(*load_demo_cohort())
+
+
+from tests.cli.harness import run  # noqa: E402, F401 - the CLI runner fixture

@@ -76,4 +76,5 @@ def test_property_points_are_the_trajectory_and_ranges_stay_ranges(courses: list
             assert (point.score_min, point.score_max) == (s.score.score_min, s.score.score_max)
             assert point.score_max <= plot.score_max
         for a, b in line.segments:
-            assert not a.is_range and not b.is_range
+            assert not a.is_range
+            assert not b.is_range
