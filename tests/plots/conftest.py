@@ -8,6 +8,7 @@ import pytest
 
 from astct_grading.course import Course, CourseResult, grade_course
 from astct_grading.report import load_demo_cohort
+from tests.cli.harness import run  # noqa: F401 - the CLI runner fixture, for test_cli_html.py
 
 INFUSION = "2024-03-04T10:00:00Z"
 FEVER = {
@@ -52,6 +53,3 @@ def graded(*courses: Course) -> tuple[list[Course], list[CourseResult]]:
 @pytest.fixture(scope="session")
 def demo() -> tuple[list[Course], list[CourseResult]]:
     return graded(*load_demo_cohort())
-
-
-from tests.cli.harness import run  # noqa: E402, F401 - the CLI runner fixture
