@@ -4,10 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Debian's chromium, for the browser test of the HTML report (tests/plots/test_browser.py).
+CHROMIUM_STAMP := $(VENV)/.chromium-stamp
 # Grading and scoring code must be fully covered (branch coverage).
 GRADING_CODE := */astct_grading/core/*,*/astct_grading/criteria/*,*/astct_grading/crs/*,*/astct_grading/icans/*,*/astct_grading/sle/*,*/astct_grading/course/*,*/astct_grading/report/*
 
-.PHONY: demo test lint typecheck unit bench golden clean
+.PHONY: demo demo-html test lint typecheck unit bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +19,17 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python -m astct_grading demo
 
+# The demo report with its figures, as one self-contained HTML page (docs/plots.md).
+demo-html: $(STAMP)
+	$(BIN)/python -m astct_grading demo --html demo-report.html > /dev/null
+	@echo "wrote demo-report.html"
+
+# Installs chromium once per machine where it can (root, apt-get); elsewhere the browser test is
+# skipped with the reason, and this is tried again on the next run.
+$(CHROMIUM_STAMP): scripts/ensure-chromium | $(STAMP)
+	@if scripts/ensure-chromium; then touch $@; \
+	else echo "make: chromium is not installed: the browser test will be skipped" >&2; fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check astct_grading tests benchmarks scripts
 	$(BIN)/ruff format --check astct_grading tests benchmarks scripts
@@ -24,7 +37,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(CHROMIUM_STAMP)
 	$(BIN)/python -m pytest --cov --cov-report=term-missing --doctest-modules --doctest-glob='*.md' astct_grading tests README.md docs
 	$(BIN)/coverage report --include='$(GRADING_CODE)' --fail-under=100
 

@@ -182,6 +182,7 @@ error with its line, field and reason; it is never dropped silently.
 examples:
   {prog} report courses.jsonl
   {prog} report courses.jsonl --output-format json > report.json
+  {prog} report courses.jsonl --html report.html
 """
 
 
@@ -211,6 +212,15 @@ def _add_output_format(parser: argparse.ArgumentParser) -> None:
         choices=("text", "json"),
         default="text",
         help="text for a terminal (the default) or one JSON document",
+    )
+
+
+def _add_html(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help="also write the report, with its figures, as one self-contained HTML page to FILE "
+        "(needs the plots extra: matplotlib)",
     )
 
 
@@ -253,6 +263,7 @@ def _add_report(commands: _Commands) -> None:
     )
     _add_course_input(parser)
     _add_output_format(parser)
+    _add_html(parser)
     parser.set_defaults(run=_run_report)
 
 
@@ -265,6 +276,7 @@ def _add_demo(commands: _Commands) -> None:
         "illustrative, not trial data.",
     )
     _add_output_format(parser)
+    _add_html(parser)
     parser.set_defaults(run=_run_demo)
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import json.encoder
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from astct_grading.cli.csv_input import (
@@ -42,8 +45,14 @@ from astct_grading.cli.scales import (
     SCHEMA_MODELS,
     Scale,
 )
-from astct_grading.course import CourseResult
-from astct_grading.report import build_report, demo_report, render_text
+from astct_grading.course import Course, CourseResult, grade_course
+from astct_grading.report import (
+    CohortReport,
+    build_report,
+    demo_report,
+    load_demo_cohort,
+    render_text,
+)
 
 
 def _run_grading(scale: Scale, args: argparse.Namespace) -> int:
@@ -180,15 +189,33 @@ def _second_course(result: CourseResult, line: int, first_line: dict[str, int]) 
     return _Failure("validation", [_error("patient_id", "duplicate_patient", message)])
 
 
-def _report_results(path: str, counts: _Counts) -> list[CourseResult]:
-    """The graded courses of a file (each excluded course named on stderr and counted)."""
+def _keeping(courses: dict[int, Course]) -> Scale:
+    """The course scale, keeping each graded course by its result's id (for ``--html``)."""
+
+    def grade(course: Course) -> CourseResult:
+        result = grade_course(course)
+        courses[id(result)] = course
+        return result
+
+    return dataclasses.replace(COURSE, grade=grade)
+
+
+def _report_results(
+    path: str, counts: _Counts, courses: dict[int, Course] | None = None
+) -> list[CourseResult]:
+    """The graded courses of a file (each excluded course named on stderr and counted).
+
+    With ``courses``, each graded course is kept there too, by its result's ``id()``: the figures
+    of ``--html`` need the treatments' times, which a result does not hold.
+    """
     # Only the graded courses are kept (the report needs them all), never the input records.
+    scale = COURSE if courses is None else _keeping(courses)
     results: list[CourseResult] = []
     first_line: dict[str, int] = {}  # patient_id -> the line of its course
     with _input_lines(path, "report", "courses") as lines:
         _check_json_lines(lines, None)
         try:
-            for line, record_id, outcome in _graded_jsonl(COURSE, lines):
+            for line, record_id, outcome in _graded_jsonl(scale, lines):
                 failure = outcome if isinstance(outcome, _Failure) else None
                 if isinstance(outcome, CourseResult):
                     failure = _second_course(outcome, line, first_line)
@@ -202,13 +229,56 @@ def _report_results(path: str, counts: _Counts) -> list[CourseResult]:
     return results
 
 
+def _check_html(path: str | None) -> None:
+    """``--html``: the extra it needs is there, and the file can be written, before any work."""
+    if path is None:
+        return
+    from astct_grading.plots.render import (  # noqa: PLC0415 - only for --html
+        PlotsUnavailableError,
+        require_matplotlib,
+    )
+
+    try:
+        require_matplotlib()
+    except PlotsUnavailableError as error:
+        raise _UsageError(f"--html: {error}") from None
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise _UsageError(f"--html: no such folder: {str(folder)!r}")
+
+
+def _write_html(
+    path: str, report: CohortReport, courses: list[Course], results: list[CourseResult]
+) -> None:
+    """Write the HTML report to ``path``, whole or not at all (a temporary file, then renamed)."""
+    from astct_grading.plots import build_figures, render_html  # noqa: PLC0415 - only for --html
+
+    page = render_html(report, build_figures(courses, results))
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(page)
+        mask = os.umask(0)  # a new file's usual mode, not mkstemp's owner-only one
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def _run_report(args: argparse.Namespace) -> int:
     path: str = args.input
     _check_course_input(path, args.format)
+    _check_html(args.html)
     counts = _Counts()
-    results = _report_results(path, counts)
+    kept: dict[int, Course] | None = {} if args.html is not None else None
+    results = _report_results(path, counts, kept)
     read, excluded = counts.records, counts.invalid
     report = build_report(results, notice=_input_notice(read, excluded))
+    if kept is not None:
+        _write_html(args.html, report, [kept[id(r)] for r in results], results)
     if args.output_format == "json":
         source = {"source": path, "records": read, "graded": len(results), "excluded": excluded}
         document = {"input": source, **report.to_dict()}
@@ -219,7 +289,11 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
+    _check_html(args.html)
     report = demo_report()
+    if args.html is not None:
+        courses = load_demo_cohort()
+        _write_html(args.html, report, courses, [grade_course(c) for c in courses])
     _write_document(
         report.to_json() + "\n" if args.output_format == "json" else render_text(report)
     )
