@@ -14,9 +14,10 @@ Conventions:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -40,6 +41,7 @@ from typing_extensions import Self
 
 from astct_grading.core.json_keys import duplicate_key, duplicate_key_error
 from astct_grading.core.quick_json import quick_reader
+from astct_grading.errors import AstctGradingError
 
 __all__ = [
     "AgeYears",
@@ -50,6 +52,7 @@ __all__ = [
     "InputModel",
     "Temperature",
     "TemperatureUnit",
+    "coerce",
     "plain_number",
     "quantize",
     "to_celsius",
@@ -319,6 +322,8 @@ class InputModel(BaseModel):
         extra="forbid",
         use_attribute_docstrings=True,
         validate_default=False,
+        # Each model's validator is built on its first use, not at import (docs/performance.md).
+        defer_build=True,
     )
 
     @classmethod
@@ -482,3 +487,38 @@ def describe(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def coerce(value: _M | Mapping[str, Any], model: type[_M], function: str) -> _M:
+    """``value`` as a ``model``: kept when it is one, validated when it is a mapping.
+
+    Every grading and scoring function takes its input in either form (docs/api.md).
+
+    Args:
+        value: a ``model`` instance, or a mapping validated into one.
+        model: the input model.
+        function: the public function's name, for the error.
+
+    Raises:
+        pydantic.ValidationError: the mapping is not a valid ``model``.
+        AstctGradingError: ``value`` is neither (type ``input_type``).
+
+    Example:
+        >>> coerce({"value": 38.5, "unit": "C"}, Temperature, "grade").celsius
+        38.5
+        >>> coerce([38.5], Temperature, "grade")
+        Traceback (most recent call last):
+        ...
+        astct_grading.errors.AstctGradingError: grade takes a Temperature or a mapping, not list
+    """
+    if isinstance(value, model):
+        return value
+    if isinstance(value, Mapping):
+        return model.model_validate(value)
+    raise AstctGradingError(
+        "input_type",
+        f"{function} takes a {model.__name__} or a mapping, not {type(value).__name__}",
+    )

@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import TypeAdapter
-
+from astct_grading.core.validation import coerce
 from astct_grading.course.clock import Clock, utc
 from astct_grading.course.episodes import (
     crs_events_from,
@@ -30,22 +29,9 @@ from astct_grading.course.options import DEFAULT_OPTIONS, CourseOptions
 from astct_grading.course.results import CourseResult, PatientSummary, TimedGrade
 from astct_grading.course.trajectory import trajectory
 from astct_grading.course.waiver import grade_crs_timeline
-from astct_grading.errors import AstctGradingError
 from astct_grading.icans import grade_icans
 
 __all__ = ["grade_course"]
-
-_COURSE_ADAPTER: TypeAdapter[Course] = TypeAdapter(Course)
-
-
-def _coerce(course: Course | Mapping[str, Any]) -> Course:
-    if isinstance(course, Course):
-        return course
-    if isinstance(course, Mapping):
-        return _COURSE_ADAPTER.validate_python(course)
-    raise AstctGradingError(
-        "input_type", f"grade_course takes a Course or a mapping, not {type(course).__name__}"
-    )
 
 
 def grade_course(
@@ -92,7 +78,7 @@ def grade_course(
         >>> episode.onset_day, episode.max_grade, episode.resolved_at is None
         (1, 2, True)
     """
-    course = _coerce(course)
+    course = coerce(course, Course, "grade_course")
     clock = Clock.starting(course.infusion_at, course.time_zone)
     therapies = sorted(
         (t for t in course.treatments if t.therapy in WAIVING_THERAPIES), key=lambda t: utc(t.at)

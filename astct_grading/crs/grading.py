@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from astct_grading.core.bounds import Level
 from astct_grading.core.results import Explanation, Finding, GradeResult
-from astct_grading.core.validation import TemperatureUnit
+from astct_grading.core.validation import TemperatureUnit, coerce
 from astct_grading.criteria.astct import DEATH_GRADE
 from astct_grading.criteria.crs import (
     CRITERIA_VERSION,
@@ -40,14 +40,12 @@ from astct_grading.crs.domains import (
     vasopressor_grade,
 )
 from astct_grading.crs.models import (
-    _ADAPTER,
     DEFAULT_OPTIONS,
     CrsAssessment,
     CrsOptions,
     OxygenSupport,
     Vasopressor,
 )
-from astct_grading.errors import AstctGradingError
 
 __all__ = [
     "CrsAssessment",
@@ -243,17 +241,6 @@ def _death(death: bool | None) -> tuple[Finding, Ints, int, str]:
 # --- The grade ---------------------------------------------------------------------------------
 
 
-def _coerce(assessment: CrsAssessment | Mapping[str, Any]) -> CrsAssessment:
-    if isinstance(assessment, CrsAssessment):
-        return assessment
-    if isinstance(assessment, Mapping):
-        return _ADAPTER.validate_python(assessment)
-    raise AstctGradingError(
-        "input_type",
-        f"grade_crs takes a CrsAssessment or a mapping, not {type(assessment).__name__}",
-    )
-
-
 # Every input of an assessment in one call, from the model's field values.
 _inputs = itemgetter(
     "temperature",
@@ -304,7 +291,7 @@ def grade_crs(
         >>> grade_crs({"temperature": {"value": 38.5, "unit": "C"}}).grade is None
         True
     """
-    checked = _coerce(assessment)
+    checked = coerce(assessment, CrsAssessment, "grade_crs")
     (
         temperature,
         fever_recorded,

@@ -13,7 +13,6 @@ from pydantic import (
     AfterValidator,
     Field,
     GetJsonSchemaHandler,
-    TypeAdapter,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -233,6 +232,3 @@ class CrsAssessment(InputModel):
                 "systolic_bp_mmhg needs age_years: the hypotension threshold depends on age (D5)",
             )
         return self
-
-
-_ADAPTER: TypeAdapter[CrsAssessment] = TypeAdapter(CrsAssessment)

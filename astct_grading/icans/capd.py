@@ -24,7 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from astct_grading.core.results import ScoreItem, ScoreResult
-from astct_grading.core.validation import InputModel, _number
+from astct_grading.core.validation import InputModel, _number, coerce
 from astct_grading.criteria.icans import (
     CAPD_ITEM_MAX,
     CAPD_ITEMS,
@@ -37,7 +37,6 @@ from astct_grading.criteria.icans import (
     CapdNotPerformed,
     capd_points,
 )
-from astct_grading.icans._coerce import coerce
 
 __all__ = [
     "CAPD_ADAPTER",
@@ -293,7 +292,7 @@ def score_capd(capd: CapdAssessment | Mapping[str, Any]) -> ScoreResult:
         >>> score_capd({**answers, "restless": "sometimes", "eye_contact": "never"}).explanation
         'CAPD 6/32: negative screen (< 9).'
     """
-    model = coerce(capd, CapdAssessment, CAPD_ADAPTER, "score_capd")
+    model = coerce(capd, CapdAssessment, "score_capd")
     if model.not_performed is not None or not model.assessable:
         return _capd_without_total(model)
     answers = capd_answers(model.__dict__)

@@ -20,12 +20,12 @@ from typing import Any
 
 from astct_grading.core.bounds import Level, worst
 from astct_grading.core.results import Explanation, Finding, GradeResult
+from astct_grading.core.validation import coerce
 from astct_grading.criteria.astct import DEATH_GRADE
 from astct_grading.criteria.icans import (
     CRITERIA_VERSION,
     EXCLUDED_FEATURES,
 )
-from astct_grading.icans._coerce import coerce
 from astct_grading.icans.capd import CAPD_NAMES, CapdAssessment, capd_answers
 from astct_grading.icans.domains import FLAG, Coupled, instrument_and_consciousness
 from astct_grading.icans.explain import (
@@ -47,7 +47,6 @@ from astct_grading.icans.findings import (
 from astct_grading.icans.ice import ICE_NAMES, IceAssessment, ice_points
 from astct_grading.icans.models import (
     DEFAULT_OPTIONS,
-    ICANS_ADAPTER,
     IcansAssessment,
     IcansOptions,
 )
@@ -128,7 +127,7 @@ def grade_icans(
         >>> grade_icans({"age_years": 40, "ice": {"total": 10}}).grade is None
         True
     """
-    a = coerce(assessment, IcansAssessment, ICANS_ADAPTER, "grade_icans")
+    a = coerce(assessment, IcansAssessment, "grade_icans")
     coupled, ice_range, capd_range = instrument_and_consciousness(a, options)
     # Seizure, motor, raised ICP (D11) and death (D6).
     seizure = seizure_outcome(

@@ -23,9 +23,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from astct_grading.core.results import ScoreItem, ScoreResult
-from astct_grading.core.validation import InputModel, _number
+from astct_grading.core.validation import InputModel, _number, coerce
 from astct_grading.criteria.icans import CRITERIA_VERSION, ICE_ITEMS, ICE_MAX, IceNotPerformed
-from astct_grading.icans._coerce import coerce
 
 __all__ = [
     "ICE_ADAPTER",
@@ -241,7 +240,7 @@ def score_ice(ice: IceAssessment | Mapping[str, Any]) -> ScoreResult:
         >>> result.score, result.score_min, result.score_max, result.missing
         (None, 8, 9, ('counts_back_by_ten',))
     """
-    model = coerce(ice, IceAssessment, ICE_ADAPTER, "score_ice")
+    model = coerce(ice, IceAssessment, "score_ice")
     reason = model.not_performed
     if reason is IceNotPerformed.SEDATED_OR_INTUBATED:
         return _fixed_results()[0]

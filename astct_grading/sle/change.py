@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from astct_grading.core.validation import coerce
 from astct_grading.criteria.sledai2k import CRITERIA_VERSION
 from astct_grading.sle.assessing import in_order, open_terms, span
-from astct_grading.sle.inputs import CHANGE_ADAPTER, SledaiChangeInput, coerce
+from astct_grading.sle.inputs import SledaiChangeInput
 from astct_grading.sle.options import DEFAULT_OPTIONS, Sledai2kOptions
 from astct_grading.sle.outcomes import JsonResult
 from astct_grading.sle.results import Sledai2kResult
@@ -90,7 +91,7 @@ def change_from_baseline(
         >>> result.change, result.clinical_change
         (-8, -8)
     """
-    d = coerce(data, SledaiChangeInput, CHANGE_ADAPTER, "change_from_baseline")
+    d = coerce(data, SledaiChangeInput, "change_from_baseline")
     base = score_sledai2k(d.baseline, options=options)
     follow = score_sledai2k(d.follow_up, options=options)
     low = follow.score_min - base.score_max

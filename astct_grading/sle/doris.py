@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from astct_grading.core.criterion import Criterion
+from astct_grading.core.validation import coerce
 from astct_grading.criteria.sledai2k import (
     DORIS_CRITERIA,
     DORIS_PGA_BELOW,
@@ -28,7 +29,7 @@ from astct_grading.sle.assessing import (
     span,
     tri,
 )
-from astct_grading.sle.inputs import DORIS_ADAPTER, DorisInput, coerce
+from astct_grading.sle.inputs import DorisInput
 from astct_grading.sle.options import DEFAULT_OPTIONS, Sledai2kOptions
 from astct_grading.sle.outcomes import CriterionResult, Outcome, ResponseResult
 from astct_grading.sle.sledai import score_sledai2k
@@ -83,7 +84,7 @@ def assess_doris_remission(
         >>> assess_doris_remission({"visit": none, "pga": 0.5}).outcome.value
         'not_met'
     """
-    d = coerce(data, DorisInput, DORIS_ADAPTER, "assess_doris_remission")
+    d = coerce(data, DorisInput, "assess_doris_remission")
     score = score_sledai2k(d.visit, options=options)
     low, high = score.clinical_score_min, score.clinical_score_max
     outcome = tri(low == 0, high == 0)

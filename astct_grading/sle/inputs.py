@@ -6,24 +6,18 @@ flags, each validated like every other input (D15); a missing input is None, nev
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
-from pydantic import BeforeValidator, Field, TypeAdapter, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from astct_grading.core.validation import FiniteFloat, Flag, InputModel, _number
-from astct_grading.errors import AstctGradingError
 from astct_grading.sle.models import SledaiVisit
 
 __all__ = [
     "BILAG_DOMAINS",
-    "CHANGE_ADAPTER",
-    "DORIS_ADAPTER",
-    "LLDAS_ADAPTER",
     "PGA_MAX",
     "PGA_MIN",
-    "SRI4_ADAPTER",
     "BilagCount",
     "DorisInput",
     "LldasInput",
@@ -31,7 +25,6 @@ __all__ = [
     "PrednisoloneMgDay",
     "SledaiChangeInput",
     "Sri4Input",
-    "coerce",
 ]
 
 #: Physician (evaluator) global assessment on the 0-3 scale (SELENA-SLEDAI PGA).
@@ -150,31 +143,3 @@ class LldasInput(InputModel):
     standard_maintenance: Flag | None = None
     """True when immunosuppressives and approved biologics, if any, are at well-tolerated standard
     maintenance doses and no investigational drug is given."""
-
-
-CHANGE_ADAPTER: TypeAdapter[SledaiChangeInput] = TypeAdapter(SledaiChangeInput)
-SRI4_ADAPTER: TypeAdapter[Sri4Input] = TypeAdapter(Sri4Input)
-DORIS_ADAPTER: TypeAdapter[DorisInput] = TypeAdapter(DorisInput)
-LLDAS_ADAPTER: TypeAdapter[LldasInput] = TypeAdapter(LldasInput)
-
-_M = TypeVar("_M", SledaiChangeInput, Sri4Input, DorisInput, LldasInput)
-
-
-def coerce(
-    data: _M | Mapping[str, Any], model_type: type[_M], adapter: TypeAdapter[_M], name: str
-) -> _M:
-    """``data`` as the model: itself, or validated from a mapping (``name``: the function's).
-
-    Example:
-        >>> coerce({"baseline": {}, "follow_up": {}}, SledaiChangeInput, CHANGE_ADAPTER,
-        ...        "change_from_baseline").follow_up.rash is None
-        True
-    """
-    if isinstance(data, model_type):
-        return data
-    if isinstance(data, Mapping):
-        return adapter.validate_python(data)
-    raise AstctGradingError(
-        "input_type",
-        f"{name} takes a {model_type.__name__} or a mapping, not {type(data).__name__}",
-    )

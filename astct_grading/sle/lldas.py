@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from astct_grading.core.criterion import Criterion
+from astct_grading.core.validation import coerce
 from astct_grading.criteria.sledai2k import (
     DESCRIPTORS,
     LLDAS_CRITERIA,
@@ -31,7 +32,7 @@ from astct_grading.sle.assessing import (
     span,
     tri,
 )
-from astct_grading.sle.inputs import LLDAS_ADAPTER, LldasInput, coerce
+from astct_grading.sle.inputs import LldasInput
 from astct_grading.sle.options import DEFAULT_OPTIONS, Sledai2kOptions
 from astct_grading.sle.outcomes import CriterionResult, Outcome, ResponseResult
 from astct_grading.sle.sledai import score_sledai2k
@@ -116,7 +117,7 @@ def assess_lldas(
         >>> assess_lldas({"visit": {**none, "fever": True}}).outcome.value
         'not_met'
     """
-    d = coerce(data, LldasInput, LLDAS_ADAPTER, "assess_lldas")
+    d = coerce(data, LldasInput, "assess_lldas")
     score = score_sledai2k(d.visit, options=options)
     scored = items(score)
 

@@ -15,8 +15,7 @@ from itertools import product
 from operator import itemgetter
 from typing import Any
 
-from pydantic import TypeAdapter
-
+from astct_grading.core.validation import coerce
 from astct_grading.criteria.sledai2k import (
     BAND_SOURCE,
     LAB_BOUNDS,
@@ -24,7 +23,6 @@ from astct_grading.criteria.sledai2k import (
     ActivityBand,
     activity_band,
 )
-from astct_grading.errors import AstctGradingError
 from astct_grading.sle.descriptors import OTHER_CAUSE_FIELDS, Entry, entries, other_causes
 from astct_grading.sle.models import AntiDsDnaMeasurement, ComplementMeasurement, SledaiVisit
 from astct_grading.sle.options import DEFAULT_OPTIONS, Sledai2kOptions
@@ -41,20 +39,6 @@ __all__ = [
     "SledaiVisit",
     "score_sledai2k",
 ]
-
-_ADAPTER: TypeAdapter[SledaiVisit] = TypeAdapter(SledaiVisit)
-
-
-def _coerce(visit: SledaiVisit | Mapping[str, Any]) -> SledaiVisit:
-    if isinstance(visit, SledaiVisit):
-        return visit
-    if isinstance(visit, Mapping):
-        return _ADAPTER.validate_python(visit)
-    raise AstctGradingError(
-        "input_type",
-        f"score_sledai2k takes a SledaiVisit or a mapping, not {type(visit).__name__}",
-    )
-
 
 #: The activity band of every possible score (D19).
 _BANDS: tuple[ActivityBand, ...] = tuple(activity_band(score) for score in range(MAX_SCORE + 1))
@@ -92,7 +76,7 @@ def score_sledai2k(
         >>> result.score, result.clinical_score, result.activity_band.value
         (10, 8, 'moderate')
     """
-    v = _coerce(visit)
+    v = coerce(visit, SledaiVisit, "score_sledai2k")
     data = v.__dict__
     found = entries(data, options)
     # The totals now (sums in C over the 24 entries); the rest on first access (_explaining).

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from astct_grading.core.criterion import Criterion
-from astct_grading.core.validation import describe, quantize
+from astct_grading.core.validation import coerce, describe, quantize
 from astct_grading.criteria.sledai2k import (
     SRI4_CRITERIA,
     SRI4_MAX_NEW_BILAG_A,
@@ -26,9 +26,7 @@ from astct_grading.sle.inputs import (
     BILAG_DOMAINS,
     PGA_MAX,
     PGA_MIN,
-    SRI4_ADAPTER,
     Sri4Input,
-    coerce,
 )
 from astct_grading.sle.options import DEFAULT_OPTIONS, Sledai2kOptions
 from astct_grading.sle.outcomes import CriterionResult, Outcome, ResponseResult
@@ -147,7 +145,7 @@ def assess_sri4(
         >>> result.outcome.value, result.criterion("sledai_reduction_at_least_4").outcome.value
         ('met', 'met')
     """
-    d = coerce(data, Sri4Input, SRI4_ADAPTER, "assess_sri4")
+    d = coerce(data, Sri4Input, "assess_sri4")
     base = score_sledai2k(d.baseline, options=options)
     follow = score_sledai2k(d.follow_up, options=options)
     low = base.score_min - follow.score_max

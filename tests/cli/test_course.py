@@ -593,7 +593,17 @@ def test_top_level_help_lists_course_report_and_demo() -> None:
     result = tool("--help")
     assert result.code == 0
     listed = re.findall(r"^    (\w+)", result.stdout, re.M)
-    assert listed == ["crs", "icans", "sledai", "course", "report", "schema", "demo", "sdtm"]
+    assert listed == [
+        "crs",
+        "icans",
+        "sledai",
+        "course",
+        "report",
+        "schema",
+        "demo",
+        "fhir",
+        "sdtm",
+    ]
 
 
 def test_console_script_runs_the_demo() -> None:

@@ -291,7 +291,10 @@ def test_a_time_zone_is_a_string(value: Any) -> None:
 @pytest.fixture
 def no_tz_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A system with no tz database: an empty search path and no tzdata package."""
-    monkeypatch.setitem(sys.modules, "tzdata", None)  # an import of it now fails
+    # An import of tzdata now fails, and so does a lookup in any of its parts already imported
+    # (zoneinfo finds "tzdata.zoneinfo..." in sys.modules once an earlier lookup has used it).
+    for name in [n for n in sys.modules if n == "tzdata" or n.startswith("tzdata.")] or ["tzdata"]:
+        monkeypatch.setitem(sys.modules, name, None)
     zoneinfo.reset_tzpath(to=[])
     zoneinfo.ZoneInfo.clear_cache()
     try:
