@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,22 @@ def test_every_file_the_docs_name_exists() -> None:
     }
     missing = sorted((page, path) for page, path in named if not (ROOT / path).exists())
     assert not missing, f"pages name files that do not exist: {missing}"
+
+
+def test_no_file_holds_an_unresolved_merge() -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout: nothing tracked to check")
+    marker = re.compile(r"^(<{7}|>{7})( |$)|^={7}$", re.M)
+    text_files = [ROOT / name for name in tracked if Path(name).suffix in _TEXT_SUFFIXES]
+    unresolved = [
+        str(path.relative_to(ROOT))
+        for path in text_files
+        if path.is_file() and marker.search(path.read_text(encoding="utf-8", errors="replace"))
+    ]
+    assert not unresolved, f"merge conflict markers in {unresolved}"
+
+
+_TEXT_SUFFIXES = frozenset({".md", ".py", ".toml", ".txt", ".cfg", ".json", ".csv", ".mk", ""})
