@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
 from astct_grading.cli.inputs import (
@@ -34,6 +34,8 @@ from astct_grading.cli.scales import (
     _check_id,
 )
 from astct_grading.core.json_keys import duplicate_key, duplicate_key_error
+from astct_grading.core.quick_json import quick_reader
+from astct_grading.core.validation import Within, _number
 
 #: Validation error types that mean the line is not a JSON object at all.
 _PARSE_TYPES = frozenset({"json_invalid", "model_type"})
@@ -162,6 +164,9 @@ def _graded_jsonl(scale: Scale, lines: Iterable[bytes]) -> Iterator[tuple[int, o
         makes the code fail gives an ``internal`` failure; the next line is read as usual.
     """
     validate = scale.records.validate_json
+    # Most records are vouched for by the quick reading (valid, no key repeated); the others are
+    # read by ``validate`` below, which gives the documented errors (core/quick_json.py).
+    quick = quick_reader(scale.record_model, _number, Within)
     fallback = scale.id_field
     progress = _progress(scale.name)
     line = 0
@@ -170,19 +175,11 @@ def _graded_jsonl(scale: Scale, lines: Iterable[bytes]) -> Iterator[tuple[int, o
     for line, raw in enumerate(lines, 1):
         data = raw[3:] if line == 1 and raw.startswith(_BOM) else raw
         try:
-            try:
-                record = validate(data)
-            except ValidationError as error:
-                record_id, outcome = _jsonl_failure(scale, data, line, error)
+            record = quick(data)
+            if record is None:
+                record_id, outcome = _read_fully(scale, validate, data, line)
             else:
-                found = duplicate_key(data)
-                if found is not None:  # valid as read, but one of its keys says two things
-                    record_id, outcome = _repeated_key(scale, data, found)
-                else:
-                    record_id = getattr(record, ID_KEY)
-                    if record_id is None and fallback is not None:
-                        record_id = getattr(record, fallback)
-                    outcome = _grade(scale, record)
+                record_id, outcome = _graded(scale, record)
         except Exception as error:  # one record's failure, never the run's
             record_id, outcome = _safe_id(data, fallback), _internal(error)
         yield line, record_id, outcome
@@ -190,6 +187,28 @@ def _graded_jsonl(scale: Scale, lines: Iterable[bytes]) -> Iterator[tuple[int, o
             progress.update(line)
     if progress is not None:
         progress.finish(line)
+
+
+def _graded(scale: Scale, record: BaseModel) -> tuple[object, object]:
+    """A valid record's id (its own, else the scale's fallback field) and its result."""
+    record_id = getattr(record, ID_KEY)
+    if record_id is None and scale.id_field is not None:
+        record_id = getattr(record, scale.id_field)
+    return record_id, _grade(scale, record)
+
+
+def _read_fully(
+    scale: Scale, validate: Callable[[bytes], BaseModel], data: bytes, line: int
+) -> tuple[object, object]:
+    """A record the quick reading handed back: validated with the documented errors."""
+    try:
+        record = validate(data)
+    except ValidationError as error:
+        return _jsonl_failure(scale, data, line, error)
+    found = duplicate_key(data)
+    if found is not None:  # valid as read, but one of its keys says two things
+        return _repeated_key(scale, data, found)
+    return _graded(scale, record)
 
 
 def _safe_id(data: bytes, fallback: str | None) -> object:

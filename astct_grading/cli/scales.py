@@ -122,6 +122,8 @@ class Scale:
             own (``patient_id`` for a course); None: no fallback.
         records: a TypeAdapter of ``model`` extended with the optional record ``id``, built once:
             a JSON Lines record is validated, id included, in one ``validate_json`` call.
+        record_model: that extended model itself (the quick reading of a JSON Lines record,
+            :func:`~astct_grading.core.quick_json.quick_reader`, is made from it).
         columns: the CSV columns the model accepts: dotted path -> whether it holds a list.
         csv_columns: the same columns -> what each holds (:class:`CsvColumn`), read from the
             model's annotations: what ``schema --columns`` prints and how a cell is read.
@@ -140,6 +142,7 @@ class Scale:
     grade: Callable[[Any], Result]
     id_field: str | None = None
     records: TypeAdapter[BaseModel] = field(init=False, repr=False, compare=False)
+    record_model: type[BaseModel] = field(init=False, repr=False, compare=False)
     columns: Mapping[str, bool] = field(init=False, repr=False, compare=False)
     csv_columns: Mapping[str, CsvColumn] = field(init=False, repr=False, compare=False)
 
@@ -152,6 +155,7 @@ class Scale:
             id=(typing.Annotated[Any, PlainValidator(_check_id)], None),
         )
         object.__setattr__(self, "records", TypeAdapter(record))
+        object.__setattr__(self, "record_model", record)
         csv_columns = _columns(self.model)
         object.__setattr__(self, "csv_columns", types.MappingProxyType(csv_columns))
         lists = {path: column.is_list for path, column in csv_columns.items()}

@@ -217,6 +217,7 @@ def quick_reader(
         >>> read(b'{"fever": "yes"}') is None
         True
     """
+    model.model_rebuild()  # a model that builds its validator on first use builds it now
     validate = SchemaValidator(
         _quick_schema(model.__pydantic_core_schema__, number, bound)
     ).validate_json
