@@ -18,9 +18,15 @@ from typing import Any
 
 from astct_grading.course.models import Course, Treatment
 from astct_grading.crs.grading import CrsAssessment
-from astct_grading.fhir.codes import CODE_SYSTEM, LOINC, RXNORM, RXNORM_VASOPRESSORS, UCUM
+from astct_grading.fhir.codes import (
+    CODE_SYSTEM,
+    LOINC,
+    PRODUCT_EXTENSION,
+    RXNORM,
+    RXNORM_VASOPRESSORS,
+    UCUM,
+)
 from astct_grading.fhir.mapping import FIELDS
-from astct_grading.fhir.reader import PRODUCT_EXTENSION
 from astct_grading.icans import IcansAssessment
 from astct_grading.report.demo import load_demo_cohort
 
