@@ -5,7 +5,9 @@ or a folder of those (:func:`astct_grading.fhir.read_path`), grades each patient
 writes a Bundle of the results (``--ndjson``: one resource per line) to standard output or
 ``-o FILE``; ``--report`` prints the cohort report instead (or as well, with ``-o``). The
 resources that could not be used are listed in the output (an OperationOutcome per patient) and
-counted on standard error. docs/fhir.md describes it; the exit codes are docs/cli.md's.
+counted on standard error. ``astct-grading fhir --write-demo FILE`` writes the packaged demo
+Bundle (:mod:`astct_grading.fhir.demo`) instead. docs/fhir.md describes it; the exit codes are
+docs/cli.md's.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from astct_grading.cli.output import (
 )
 from astct_grading.course import CourseResult, grade_course
 from astct_grading.fhir import FhirMapping, read_path, results_bundle
+from astct_grading.fhir.demo import demo_bundle_text
 from astct_grading.report.tables import build_report
 from astct_grading.report.text import render_text
 
@@ -48,8 +51,11 @@ Conditions and AdverseEvents (each episode) and an OperationOutcome per patient
 listing the resources that could not be used, with the reasons; --ndjson writes
 the same resources one per line.
 
+--write-demo FILE writes the packaged demo cohort (six synthetic patients,
+illustrative only, not trial data) as a FHIR R4 Bundle to FILE, and nothing else.
+
 exit status:
-  0    every patient graded and every resource used
+  0    every patient graded and every resource used (--write-demo: the file written)
   1    some patients could not be graded or some resources were not used (listed)
   2    usage or I/O error (the message is on standard error)
   3    an internal error on some patients (named on standard error): please report it
@@ -58,6 +64,7 @@ example:
   {prog} fhir examples/fhir_bundle.json -o graded.json
   {prog} fhir export/ --ndjson -o graded.ndjson --time-zone Europe/Berlin
   {prog} fhir examples/fhir_bundle.json --report
+  {prog} fhir --write-demo demo-bundle.json
 """
 
 
@@ -72,7 +79,9 @@ def add_fhir(commands: _Commands) -> None:
         epilog=_EPILOG.format(prog=PROG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("input", help="a .json, .ndjson or .jsonl file, or a folder of them")
+    parser.add_argument(
+        "input", nargs="?", help="a .json, .ndjson or .jsonl file, or a folder of them"
+    )
     parser.add_argument("-o", "--output", help="write the resources to this file (default: stdout)")
     parser.add_argument(
         "--ndjson", action="store_true", help="write one resource per line, not a Bundle"
@@ -89,7 +98,34 @@ def add_fhir(commands: _Commands) -> None:
         help="the MedicationAdministration record is complete: no vasopressor running at a CRS "
         "assessment means none was given (otherwise it is unknown)",
     )
+    parser.add_argument(
+        "--write-demo",
+        metavar="FILE",
+        help="write the packaged demo cohort as a FHIR R4 Bundle (illustrative synthetic data) "
+        "to FILE; takes no INPUT",
+    )
     parser.set_defaults(run=run_fhir)
+
+
+def _write_demo(args: argparse.Namespace) -> int:
+    """``--write-demo FILE``: copy the packaged demo Bundle out; exit 0 (2 on a usage error)."""
+    given = {
+        "INPUT": args.input is not None,
+        "-o": args.output is not None,
+        "--ndjson": args.ndjson,
+        "--report": args.report,
+        "--time-zone": args.time_zone is not None,
+        "--medication-record-complete": args.medication_record_complete,
+    }
+    others = [name for name, present in given.items() if present]
+    if others:
+        raise _UsageError(f"--write-demo writes the demo Bundle only; not with {', '.join(others)}")
+    Path(args.write_demo).write_bytes(demo_bundle_text().encode("utf-8"))
+    _warn(
+        f"{PROG} fhir: wrote the demo cohort's FHIR Bundle (illustrative synthetic data) to "
+        f"{args.write_demo}"
+    )
+    return EXIT_OK
 
 
 def _resources_text(bundle: dict[str, Any], ndjson: bool) -> str:
@@ -102,6 +138,10 @@ def _resources_text(bundle: dict[str, Any], ndjson: bool) -> str:
 
 def run_fhir(args: argparse.Namespace) -> int:
     """Run ``astct-grading fhir``; return the exit code (docs/cli.md, "Exit codes")."""
+    if args.write_demo is not None:
+        return _write_demo(args)
+    if args.input is None:
+        raise _UsageError("INPUT is required (a file or a folder), or --write-demo FILE")
     path = Path(args.input)
     if not path.exists():
         raise _UsageError(f"{path}: no such file or folder")

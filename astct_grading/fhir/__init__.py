@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from astct_grading.course import CourseOptions, CourseResult, grade_course
+from astct_grading.fhir.demo import load_demo_bundle
 from astct_grading.fhir.encode import course_bundle, course_resources, demo_bundle, fhir_id
 from astct_grading.fhir.mapping import DEFAULT_MAPPING, FIELDS, Concept, FhirMapping, Medication
 from astct_grading.fhir.reader import (
@@ -42,6 +43,7 @@ __all__ = [
     "demo_bundle",
     "fhir_id",
     "grade_fhir",
+    "load_demo_bundle",
     "read_bundle",
     "read_path",
     "read_resources",

@@ -39,6 +39,7 @@ __all__ = [
     "ICD10CM",
     "LOINC",
     "NCIT",
+    "PRODUCT_EXTENSION",
     "RXNORM",
     "RXNORM_INOTROPES",
     "RXNORM_VASOPRESSORS",
@@ -62,6 +63,8 @@ NCIT = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl"
 CODE_SYSTEM = "urn:astct-grading:fhir:CodeSystem"
 #: The prefix of the project's extensions (the product's target, the medication inputs).
 EXTENSION_BASE = "urn:astct-grading:fhir:StructureDefinition:"
+#: The extension that names the CAR-T product's target on the infusion record (``valueString``).
+PRODUCT_EXTENSION = f"{EXTENSION_BASE}car-t-target"
 
 #: The adverse-event grade extension of the HL7 Adverse Event Clinical Research R4 Backport IG
 #: (STU1, v1.0.1; StructureDefinition ae-grade).

@@ -1,9 +1,9 @@
 """Write a :class:`~astct_grading.course.Course` as FHIR R4 resources, the form the reader reads.
 
-For the demo Bundle (``astct-grading fhir --demo-bundle``), the tests (read -> grade equals grading
-the course) and integrators who want an example of every encoding the reader accepts. Each input
-goes where docs/fhir.md says the reader looks for it; a field left at its default is not written.
-SLEDAI-2K visits are not part of the FHIR mapping and are not written.
+For the demo Bundle (shipped as a file: :mod:`astct_grading.fhir.demo`), the tests (read ->
+grade equals grading the course) and integrators who want an example of every encoding the
+reader accepts. Each input goes where docs/fhir.md says the reader looks for it; a field left at
+its default is not written. SLEDAI-2K visits are not part of the FHIR mapping and are not written.
 """
 
 from __future__ import annotations
@@ -18,9 +18,15 @@ from typing import Any
 
 from astct_grading.course.models import Course, Treatment
 from astct_grading.crs.grading import CrsAssessment
-from astct_grading.fhir.codes import CODE_SYSTEM, LOINC, RXNORM, RXNORM_VASOPRESSORS, UCUM
+from astct_grading.fhir.codes import (
+    CODE_SYSTEM,
+    LOINC,
+    PRODUCT_EXTENSION,
+    RXNORM,
+    RXNORM_VASOPRESSORS,
+    UCUM,
+)
 from astct_grading.fhir.mapping import FIELDS
-from astct_grading.fhir.reader import PRODUCT_EXTENSION
 from astct_grading.icans import IcansAssessment
 from astct_grading.report.demo import load_demo_cohort
 
@@ -291,7 +297,9 @@ def course_bundle(courses: Iterable[Course]) -> dict[str, Any]:
 
 
 def demo_bundle() -> dict[str, Any]:
-    """The packaged demo cohort (illustrative synthetic data) as a FHIR R4 Bundle.
+    """The packaged demo cohort (illustrative synthetic data) as a FHIR R4 Bundle, generated now.
+
+    The same Bundle is shipped as a file (:func:`~astct_grading.fhir.demo.load_demo_bundle`).
 
     Example:
         >>> bundle = demo_bundle()

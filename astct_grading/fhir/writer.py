@@ -36,7 +36,7 @@ from astct_grading.fhir.codes import (
 )
 from astct_grading.fhir.encode import fhir_id
 from astct_grading.fhir.mapping import FIELDS
-from astct_grading.fhir.reader import FhirRead, PatientCourse, Problem
+from astct_grading.fhir.models import FhirRead, PatientCourse, Problem
 
 __all__ = [
     "INPUT_EXTENSION",

@@ -9,6 +9,7 @@ import pytest
 
 from astct_grading.cli import main
 from astct_grading.fhir import demo_bundle
+from astct_grading.fhir.demo import demo_bundle_text
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "fhir_bundle.json"
 
@@ -78,3 +79,48 @@ def test_a_patient_without_infusion_exits_1(
     path.write_text(json.dumps({"resourceType": "Patient", "id": "P1"}) + "\n", encoding="utf-8")
     assert main(["fhir", str(path)]) == 1
     assert "1 patient read, 0 graded, 1 without a course" in capsys.readouterr().err
+
+
+def test_write_demo_writes_the_shipped_bundle_and_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "demo-bundle.json"
+    assert main(["fhir", "--write-demo", str(out)]) == 0
+    assert out.read_bytes() == demo_bundle_text().encode("utf-8")
+    assert json.loads(out.read_text(encoding="utf-8")) == demo_bundle()
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "illustrative synthetic data" in captured.err
+    assert main(["fhir", str(out)]) == 0  # and it grades, every resource used
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        (["examples/fhir_bundle.json"], "INPUT"),
+        (["-o", "x.json"], "-o"),
+        (["--ndjson"], "--ndjson"),
+        (["--report"], "--report"),
+        (["--time-zone", "UTC"], "--time-zone"),
+        (["--medication-record-complete"], "--medication-record-complete"),
+    ],
+)
+def test_write_demo_with_anything_else_is_a_usage_error_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], named: str
+) -> None:
+    out = tmp_path / "demo-bundle.json"
+    assert main(["fhir", "--write-demo", str(out), *extra]) == 2
+    assert not out.exists()
+    assert f"not with {named}" in capsys.readouterr().err
+
+
+def test_write_demo_to_a_missing_folder_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["fhir", "--write-demo", str(tmp_path / "no" / "demo.json")]) == 2
+    assert "error" in capsys.readouterr().err
+
+
+def test_no_input_is_a_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fhir"]) == 2
+    assert "INPUT is required" in capsys.readouterr().err

@@ -8,7 +8,13 @@ from hypothesis import given, settings
 
 from astct_grading.course import Course, grade_course
 from astct_grading.crs.grading import CrsAssessment
-from astct_grading.fhir import FhirMapping, course_bundle, demo_bundle, grade_fhir, read_bundle
+from astct_grading.fhir import (
+    FhirMapping,
+    course_bundle,
+    grade_fhir,
+    load_demo_bundle,
+    read_bundle,
+)
 from astct_grading.icans import IcansAssessment
 from astct_grading.report.demo import load_demo_cohort
 from astct_grading.strategies import courses
@@ -38,8 +44,9 @@ def _comparable(result: Any) -> dict[str, Any]:
 
 
 def test_the_demo_bundle_grades_exactly_like_the_native_demo() -> None:
+    # The shipped file (equal to demo_bundle(): tests/fhir/test_demo_file.py).
     native = load_demo_cohort()
-    read = read_bundle(demo_bundle())
+    read = read_bundle(load_demo_bundle())
     assert not read.problems
     pairs = list(grade_fhir(read))
     assert [p.patient_id for p, _ in pairs] == [c.patient_id for c in native]

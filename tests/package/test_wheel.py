@@ -4,8 +4,8 @@ the repository.
 The package sits at the repository root, so every other test could import the checkout rather than
 what users install. This test builds the wheel, installs it (with its dependencies from the
 package index) into a new virtual environment and, from a temporary directory, runs the demo
-report through the console script and ``python -m``, reads the packaged demo cohort, grades a
-record, and checks ``py.typed`` and that no test or tool code was packaged.
+report through the console script and ``python -m``, reads the packaged demo cohort (and its
+FHIR Bundle), grades a record, and checks ``py.typed`` and that no test or tool code was packaged.
 """
 
 from __future__ import annotations
@@ -27,12 +27,15 @@ import json, sys
 from importlib.resources import files
 import astct_grading
 from astct_grading import grade_crs, load_demo_cohort
+from astct_grading.fhir import load_demo_bundle
 package = files("astct_grading")
 print(json.dumps({
     "file": astct_grading.__file__,
     "version": astct_grading.__version__,
     "typed": package.joinpath("py.typed").is_file(),
     "courses": len(load_demo_cohort()),
+    "fhir_patients": sum(e["resource"]["resourceType"] == "Patient"
+                         for e in load_demo_bundle()["entry"]),
     "grade": grade_crs({"temperature": {"value": 38.5, "unit": "C"}, "hypotension": False,
                         "oxygen": {"device": "room_air"}, "death_due_to_crs": False}).grade,
     "optional": sorted(m for m in ("hypothesis", "pytest") if m in sys.modules),
@@ -71,6 +74,7 @@ def test_the_wheel_holds_the_package_and_its_data_only(installed: tuple[Path, Pa
     names = zipfile.ZipFile(wheel).namelist()
     assert "astct_grading/py.typed" in names
     assert "astct_grading/data/demo_cohort.json" in names
+    assert "astct_grading/fhir/data/demo_bundle.json" in names
     assert "astct_grading/core/bounds.py" in names
     top = {name.split("/")[0] for name in names}
     assert {t for t in top if not t.endswith(".dist-info")} == {"astct_grading"}
@@ -86,6 +90,7 @@ def test_the_installed_package_runs_from_outside_the_checkout(
     assert Path(facts["file"]).is_relative_to(bin_folder.parent)  # not the checkout
     assert facts["typed"] is True
     assert facts["courses"] > 0
+    assert facts["fhir_patients"] == facts["courses"]  # the shipped demo FHIR Bundle
     assert facts["grade"] == 1
     assert facts["optional"] == []  # `import astct_grading` imports no optional dependency
 
