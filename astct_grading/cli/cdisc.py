@@ -33,14 +33,21 @@ exit status:
   2    usage or I/O error (the message is on standard error)
   3    an internal error: please report it
 
-example:
-  {prog} sdtm examples/sdtm -o adam
+CM: by default CM is not taken to hold every vasopressor given, so where no
+vasopressor record covers a CRS assessment, vasopressors are unknown (a fever
+with hypotension is then CRS 2-4). With --cm-complete the study declares its CM
+complete and such a time has none (the same assessment is CRS 2).
+
+examples:
+  {prog} sdtm examples/sdtm --cm-complete -o adam
+  {prog} sdtm examples/sdtm --cm-complete --output-format json > report.json
 """
 
 
 def _run_sdtm(args: argparse.Namespace) -> int:
     # The adapter is imported on use: the other subcommands never load it.
     from astct_grading.cdisc import (  # noqa: PLC0415
+        MedicationMapping,
         SdtmMapping,
         SdtmReadError,
         derive_study,
@@ -51,7 +58,10 @@ def _run_sdtm(args: argparse.Namespace) -> int:
 
     try:
         domains = read_sdtm(args.folder)
-        study = derive_study(domains, SdtmMapping(time_zone=args.time_zone))
+        mapping = SdtmMapping(
+            medications=MedicationMapping(complete=args.cm_complete), time_zone=args.time_zone
+        )
+        study = derive_study(domains, mapping)
     except (SdtmReadError, ValueError) as error:
         raise _UsageError(str(error)) from None
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
@@ -89,6 +99,12 @@ def add_sdtm(commands: _Commands) -> None:
         "--time-zone",
         default="UTC",
         help="IANA zone of --DTC values without a UTC offset (default: UTC)",
+    )
+    parser.add_argument(
+        "--cm-complete",
+        action="store_true",
+        help="the study declares its CM complete: at a time no vasopressor record covers, none "
+        "was given (otherwise vasopressors are unknown there and the CRS grade is a range)",
     )
     parser.add_argument("--studyid", help="STUDYID for the output rows")
     parser.add_argument(

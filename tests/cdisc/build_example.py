@@ -13,11 +13,19 @@ import json
 from pathlib import Path
 from typing import Any
 
+from astct_grading.cdisc import MedicationMapping, SdtmMapping
 from astct_grading.course import Course, grade_course
 from tests.cdisc.sdtm_rows import Domains, course_domains, merge
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "examples" / "sdtm"
+#: The example study declares its CM complete (``astct-grading sdtm --cm-complete``): the demo
+#: cohort records the vasopressors at every CRS assessment (``[]`` when none was given), and CM
+#: holds a record for every one of them, so a time no CM record covers had none. The mapping's
+#: default does not assume this (vasopressors unknown where CM has no record, D13); the tests
+#: that compare the example with the native demo cohort use this mapping, and
+#: ``test_by_default_the_example_leaves_vasopressors_unknown`` shows what the default gives.
+MAPPING = SdtmMapping(medications=MedicationMapping(complete=True))
 #: (subject, scale, episode number) -> the reported grade, deliberately not the derived one.
 DISCORDANT = {("DEMO-01", "CRS", 1): 3, ("DEMO-06", "ICANS", 1): 2}
 
