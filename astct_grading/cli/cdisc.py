@@ -1,8 +1,9 @@
 """``astct-grading sdtm``: grade a study from its SDTM domains (docs/cdisc.md).
 
-Reads a folder of SDTM domain files, builds and grades each subject's course, prints the derived
-grades and the concordance with the investigator's grades, and with ``-o`` writes the ADaM-style
-datasets (CSV, Parquet, XPT), their define-style metadata and the issues.
+Reads a folder of SDTM domain files, builds and grades each subject's course, prints the cohort
+report (as ``astct-grading report`` does) with the concordance of the derived grades with the
+investigator's as a section of it, and with ``-o`` writes the ADaM-style datasets (CSV, Parquet,
+XPT), their define-style metadata and the issues.
 """
 
 from __future__ import annotations
@@ -21,11 +22,15 @@ input: a folder with one file per SDTM domain (dm, ex, vs, cm, qs, ae and the
 oxygen domain, xo by default), each .xpt, .csv or .parquet. Parquet and XPT
 need the cdisc extra.
 
-output: the derived maximum CRS and ICANS grades per subject, the concordance
-with AETOXGR (per event and per subject: confusion table, exact agreement,
-weighted kappa with its 95% CI, each discordant event with its reason) and the
-records that could not be used. With -o DIR: adtox and adtoxev in each format,
-define.csv, issues.csv and datasets.json.
+output: the cohort report of the derived courses (the one '{prog} report'
+prints: patients by maximum CRS and ICANS grade, onset and duration,
+treatments, episodes, patients), then its SDTM sections: the derived and
+reported grades per subject, the concordance with AETOXGR (per event and per
+subject: confusion table, exact agreement, weighted kappa with its 95% CI,
+each discordant event with its reason) and the records that could not be
+used. With --output-format json: one document, the cohort report's keys with
+"input", "concordance" and "issues" beside them. With -o DIR: adtox and
+adtoxev in each format, define.csv, issues.csv and datasets.json.
 
 exit status:
   0    every record used
@@ -71,9 +76,10 @@ def _run_sdtm(args: argparse.Namespace) -> int:
         except (ValueError, ImportError) as error:
             raise _UsageError(str(error)) from None
     if args.output_format == "json":
-        _write_document(json.dumps(study_report(study), indent=2, ensure_ascii=False) + "\n")
+        document = study_report(study, args.folder)
+        _write_document(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
-        _write_document(render_text(study))
+        _write_document(render_text(study, args.folder))
     used = all(issue.kind == "not_used" for issue in study.issues)
     return EXIT_OK if used else EXIT_INVALID
 
@@ -83,8 +89,9 @@ def add_sdtm(commands: _Commands) -> None:
     parser = commands.add_parser(
         "sdtm",
         help="grade a study from its SDTM domains and check the reported grades",
-        description="Build and grade each subject's course from SDTM domains, print the "
-        "concordance of the derived grades with AETOXGR, and write ADaM-style datasets.",
+        description="Build and grade each subject's course from SDTM domains, print the cohort "
+        "report with the concordance of the derived grades with AETOXGR, and write ADaM-style "
+        "datasets.",
         epilog=_EPILOG.format(prog=PROG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -18,6 +18,9 @@ def test_the_example_study_prints_the_report_and_writes_the_datasets(
     # The example declares its CM complete (tests/cdisc/build_example.py, MAPPING).
     assert main(["sdtm", str(FOLDER), "--cm-complete", "-o", str(tmp_path / "adam")]) == 1
     out = capsys.readouterr().out
+    # The cohort report (as `astct-grading report` prints it), then the concordance section.
+    assert out.index("Maximum CRS grade (N=6)") < out.index("Concordance, derived vs reported")
+    assert "Patients (CRS and ICANS: maximum grade, onset day, duration in days)" in out
     assert "DEMO-01: CRS 2, ICANS 0 (reported: CRS 3)" in out
     assert "discordant: DEMO-01 CRS AESEQ 1" in out
     names = sorted(p.name for p in (tmp_path / "adam").iterdir())
@@ -45,7 +48,16 @@ def test_json_output_and_one_format(tmp_path: Path, capsys: pytest.CaptureFixtur
     )
     assert code == 1
     report = json.loads(capsys.readouterr().out)
+    # The cohort report's keys (as `astct-grading report --output-format json`), with the
+    # concordance as a key of it.
+    assert {"title", "notice", "patients", "crs", "icans", "listing", "episodes"} <= set(report)
+    assert report["patients"] == 6
+    assert report["input"]["cm_complete"] is True
     assert report["concordance"]["event"][0]["compared"] == 6
+    discordant = [
+        (p["usubjid"], p["scale"]) for p in report["concordance"]["event"][0]["discordant"]
+    ]
+    assert discordant == [("DEMO-01", "CRS"), ("DEMO-06", "ICANS")]
     assert (tmp_path / "adtox.csv").read_text("utf-8").splitlines()[1].startswith("X1,")
     assert not (tmp_path / "adtox.xpt").exists()
 
@@ -78,8 +90,8 @@ def test_cm_complete_decides_whether_no_cm_record_means_no_vasopressor(
     folder = _hypotension_without_cm_records(tmp_path)
     assert main(["sdtm", str(folder), *flags, "--output-format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    (subject,) = report["subjects"]
-    assert subject["crs_max"] == grade
+    (patient,) = report["listing"]
+    assert patient["crs"] == grade
 
 
 def test_a_clean_study_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,8 +25,10 @@ from astct_grading.cdisc import (
 )
 from astct_grading.cdisc.adam import adam_datasets
 from astct_grading.cdisc.reader import read_domain
-from astct_grading.cdisc.report import render_text, study_report
+from astct_grading.cdisc.report import cohort_report, render_text, study_report
 from astct_grading.course import Course, grade_course
+from astct_grading.report import build_report, demo_report
+from astct_grading.report import render_text as render_cohort_text
 from astct_grading.strategies import oxygen_supports, temperatures, vasopressors
 from tests.cdisc.build_example import DISCORDANT, FOLDER, MAPPING
 from tests.cdisc.sdtm_rows import course_domains
@@ -214,6 +216,72 @@ def test_the_report_text_and_json() -> None:
     assert report["concordance"]["event"][0]["compared"] == 6
     assert len(report["issues"]) == 2
     json.dumps(report)
+
+
+def test_the_sdtm_report_is_the_cohort_report_with_the_concordance_as_a_section() -> None:
+    result = derive_study(read_sdtm(FOLDER), MAPPING)
+    cohort = cohort_report(result, FOLDER)
+    # Text: the cohort report exactly as astct_grading.report renders it, then the SDTM sections.
+    text = render_text(result, FOLDER)
+    cohort_text = render_cohort_text(cohort)
+    assert text.startswith(cohort_text)
+    rest = text[len(cohort_text) :].splitlines()
+    assert rest[:2] == ["", "Concordance, derived vs reported (AETOXGR)"]
+    assert "Issues: 2 (every one in issues.csv with -o)" in rest
+    assert all(len(line) <= 100 for line in text.splitlines())
+    # The cohort part is the report of the derived courses: its title, notice and tables.
+    assert cohort.title == "Cohort report: study DEMO"
+    assert cohort.notice is not None
+    assert "6 subjects, 6 derived, 0 not derived; 2 records not usable" in cohort.notice
+    assert "CM declared complete" in cohort.notice
+    assert cohort == build_report(
+        [s.result for s in result.subjects if s.result is not None],
+        title=cohort.title,
+        notice=cohort.notice,
+    )
+    # JSON: the cohort report's keys, with input, concordance and issues beside them.
+    document = study_report(result, FOLDER)
+    keys = list(cohort.to_dict())
+    assert list(document) == ["input", *keys, "concordance", "issues"]
+    assert json.loads(json.dumps({k: document[k] for k in keys})) == json.loads(cohort.to_json())
+    assert document["input"] == {
+        "source": str(FOLDER),
+        "format": "sdtm",
+        "domains": ["AE", "CM", "DM", "EX", "QS", "VS", "XO"],
+        "subjects": 6,
+        "derived": 6,
+        "not_derived": 0,
+        "cm_complete": True,
+        "issues": 2,
+    }
+    assert list(document["concordance"]) == ["subjects", "event", "subject"]
+    assert "CM not declared complete" in str(
+        study_report(derive_study(read_sdtm(FOLDER)))["notice"]
+    )
+
+
+def test_the_sdtm_cohort_report_counts_the_native_demo_grades() -> None:
+    # The cohort tables of the SDTM package equal those of the native demo cohort
+    # (astct-grading demo) in every grade count and every patient's and episode's grade. Day
+    # numbers are left out: the SDTM study counts days on one calendar (time_zone, UTC here)
+    # while each native demo course carries its own site's zone (docs/course.md).
+    sdtm = cohort_report(derive_study(read_sdtm(FOLDER), MAPPING))
+    native = demo_report()
+    for scale in ("crs", "icans"):
+        ours, theirs = getattr(sdtm, scale), getattr(native, scale)
+        assert (ours.by_grade, ours.any_grade, ours.severe) == (
+            theirs.by_grade,
+            theirs.any_grade,
+            theirs.severe,
+        )
+    assert sdtm.treatments == native.treatments
+    assert sdtm.deaths == native.deaths
+    assert [(p.patient_id, p.crs, p.icans, p.treatments) for p in sdtm.listing] == [
+        (p.patient_id, p.crs, p.icans, p.treatments) for p in native.listing
+    ]
+    assert [(e.patient_id, e.scale, e.max_grade, e.without_fever) for e in sdtm.episodes] == [
+        (e.patient_id, e.scale, e.max_grade, e.without_fever) for e in native.episodes
+    ]
 
 
 def test_a_subject_not_derived_and_an_event_without_grade_in_the_report() -> None:
