@@ -30,7 +30,7 @@ from astct_grading.course import Course, grade_course
 from astct_grading.report import build_report, demo_report
 from astct_grading.report import render_text as render_cohort_text
 from astct_grading.strategies import oxygen_supports, temperatures, vasopressors
-from tests.cdisc.build_example import DISCORDANT, FOLDER, MAPPING
+from tests.cdisc.build_example import DISCORDANT, FOLDER, MAPPING, XPT_FOLDER
 from tests.cdisc.sdtm_rows import course_domains
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,9 +89,66 @@ def test_by_default_the_example_leaves_vasopressors_unknown() -> None:
 def test_the_example_package_is_what_the_builder_writes(tmp_path: Path) -> None:
     from tests.cdisc.build_example import write
 
-    write(tmp_path)
+    write(tmp_path, xpt=False)
     for path in sorted(FOLDER.glob("*.csv")):
         assert (tmp_path / path.name).read_text("utf-8") == path.read_text("utf-8"), path.name
+
+
+def test_two_builds_of_the_xpt_package_are_byte_identical(tmp_path: Path) -> None:
+    from tests.cdisc.build_example import XPT_STAMP, write
+
+    write(tmp_path / "one")
+    write(tmp_path / "two")
+    names = sorted(p.name for p in (tmp_path / "one" / "xpt").iterdir())
+    assert names == sorted(p.name for p in XPT_FOLDER.glob("*.xpt"))
+    assert names == ["ae.xpt", "cm.xpt", "dm.xpt", "ex.xpt", "qs.xpt", "vs.xpt", "xo.xpt"]
+    for name in names:
+        one = (tmp_path / "one" / "xpt" / name).read_bytes()
+        assert one == (tmp_path / "two" / "xpt" / name).read_bytes(), name
+        # The clock is not in the file: the library and member headers carry the fixed
+        # date-time, created and modified (SAS TS-140), and nothing else does.
+        assert one.count(XPT_STAMP) == 4, name
+
+
+def test_the_example_xpt_package_holds_the_csv_package_data() -> None:
+    # The committed XPT files against the committed CSV files, value by value (a byte comparison
+    # with a fresh build would also test the XPT writer's version; the test above checks that
+    # the builder's bytes are stable). XPT keeps numbers as numbers: compared as numbers.
+    xpt, csv_ = read_sdtm(XPT_FOLDER), read_sdtm(FOLDER)
+    assert sorted(xpt) == sorted(csv_)
+    for name, rows in csv_.items():
+        assert len(xpt[name]) == len(rows), name
+        for ours, theirs in zip(xpt[name], rows, strict=True):
+            assert set(ours) == set(theirs), name
+            for variable, value in theirs.items():
+                other = ours[variable]
+                if isinstance(other, float):
+                    assert value is not None
+                    assert other == float(value), (name, variable)
+                else:
+                    assert other == value, (name, variable)
+
+
+def test_the_xpt_and_csv_packages_give_identical_grades_and_concordance() -> None:
+    for mapping in (MAPPING, None):  # CM declared complete (as the example is), and the default
+        from_csv = derive_study(read_sdtm(FOLDER), mapping)
+        from_xpt = derive_study(read_sdtm(XPT_FOLDER), mapping)
+        for a, b in zip(from_csv.subjects, from_xpt.subjects, strict=True):
+            assert a.usubjid == b.usubjid
+            assert a.result is not None
+            assert b.result is not None
+            assert _ranges(a.result.crs) == _ranges(b.result.crs)
+            assert _ranges(a.result.icans) == _ranges(b.result.icans)
+            assert [g.waiver for g in a.result.crs] == [g.waiver for g in b.result.crs]
+        assert [p.to_dict() for p in compare_events(from_csv)] == [
+            p.to_dict() for p in compare_events(from_xpt)
+        ]
+        assert [p.to_dict() for p in compare_subjects(from_csv)] == [
+            p.to_dict() for p in compare_subjects(from_xpt)
+        ]
+        # The whole report, the concordance and the issues included, is the same document.
+        assert study_report(from_csv) == study_report(from_xpt)
+        assert render_text(from_csv) == render_text(from_xpt)
 
 
 def test_each_deliberate_discordance_is_found_and_no_other() -> None:
@@ -565,3 +622,23 @@ def test_files_of_other_kinds_in_the_folder_are_left_alone(tmp_path: Path) -> No
     (tmp_path / "README.txt").write_text("notes", encoding="utf-8")
     (tmp_path / "sub.csv").mkdir()
     assert sorted(read_sdtm(tmp_path)) == ["DM"]
+
+
+def test_the_text_report_lists_fifty_unusable_records_and_counts_the_rest() -> None:
+    rows = [
+        {
+            "USUBJID": "B",
+            "VSSEQ": float(n),
+            "VSTESTCD": "TEMP",
+            "VSORRES": "310",
+            "VSORRESU": "K",
+            "VSDTC": "2024-01-02T10:00",
+        }
+        for n in range(1, 53)
+    ]
+    result = derive_study(_one_subject(VS=rows), MAPPING)
+    assert sum(i.kind == "unmappable" for i in result.issues) == 52
+    lines = render_text(result).splitlines()
+    assert sum("VSORRESU='K'" in line for line in lines) == 50
+    assert lines[-1] == "  ... and 2 more"
+    assert len(study_report(result)["issues"]) == 52  # the JSON and issues.csv hold them all
