@@ -29,10 +29,14 @@ Example:
     ...     "AE": [{"USUBJID": "S1", "AESEQ": 1.0, "AEDECOD": "Cytokine release syndrome",
     ...             "AETOXGR": "2", "AESTDTC": "2024-03-05T08:00"}],
     ... }
-    >>> study = derive_study(domains)
-    >>> pair = compare_events(study)[0]
+    >>> # The empty CM says "no vasopressor given" only once the study declares CM complete:
+    >>> complete = SdtmMapping(medications=MedicationMapping(complete=True))
+    >>> pair = compare_events(derive_study(domains, complete))[0]
     >>> pair.reported, pair.derived, pair.status, pair.driver
     (2, 1, 'discordant', 'VS')
+    >>> pair = compare_events(derive_study(domains))[0]  # by default vasopressors are unknown
+    >>> pair.derived_min, pair.derived_max, pair.status, pair.missing
+    (1, 4, 'range_contains', ('vasopressors',))
 """
 
 from __future__ import annotations

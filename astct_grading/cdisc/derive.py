@@ -11,7 +11,8 @@ assessments"):
 * **ICANS**: the findings (ICE, CAPD, consciousness, seizure, motor, ICP) of one time make one
   assessment, with DM.AGE choosing ICE or CAPD (D7).
 * Anything not recorded at a time is unknown there (D13), never normal, except where the mapping
-  says a domain is complete (CM by default: no vasopressor record covering a time means none).
+  says a domain is complete (``MedicationMapping(complete=True)``: no vasopressor record covering
+  a time means none; by default vasopressors are unknown there).
 
 What cannot be used is reported as an :class:`Issue`, per subject, domain and record, with the
 reason; an assessment whose time is coarser than the minute is reported, not placed.

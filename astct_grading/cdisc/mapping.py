@@ -170,9 +170,12 @@ class MedicationMapping:
         vasopressors: names -> agent. Default: the names the library accepts (D3, its agents and
             synonyms, e.g. ``NOREPINEPHRINE``, ``NORADRENALINE``, ``ANGIOTENSIN II``).
         therapies: names -> therapy (D1).
-        complete: True (default) when CM records every medication given (SDTMIG v3.4 CM: "one
-            record per recorded intervention occurrence or constant-dosing interval"), so a time
-            no vasopressor record covers has none. False: vasopressors are unknown there (D13).
+        complete: False (default): CM is not known to hold every vasopressor given, so at a
+            time no vasopressor record covers, vasopressors are unknown (D13: unknown is never
+            normal) and the CRS grade is a range (hypotension with no CM record: 2-4). True, for
+            a study that declares its CM complete (every vasopressor given has a record): such a
+            time has none (the same hypotension: 2). A time a record covers has that agent
+            either way.
     """
 
     domain: str = "CM"
@@ -180,7 +183,7 @@ class MedicationMapping:
         default_factory=lambda: MappingProxyType(_agent_names())
     )
     therapies: Mapping[str, Therapy] = field(default_factory=lambda: DEFAULT_THERAPIES)
-    complete: bool = True
+    complete: bool = False
 
 
 def _ice_items() -> dict[str, str]:

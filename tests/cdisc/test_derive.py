@@ -63,9 +63,18 @@ def qs(test: str, value: Any, at: str = T0, **extra: Any) -> dict[str, Any]:
     return {"USUBJID": "P1", "QSSEQ": 1.0, "QSTESTCD": test, "QSORRES": value, "QSDTC": at, **extra}
 
 
+#: A study that declares its CM complete. CM is not complete by default (vasopressors are unknown
+#: where no CM record covers a time, D13); the tests of the other domains below say "no
+#: vasopressor was given" with an empty CM, so they declare it, as a study would with
+#: ``--cm-complete``. The default itself is tested in
+#: ``test_vasopressors_are_unknown_where_cm_has_no_record_unless_cm_is_declared_complete``.
+CM_COMPLETE = MedicationMapping(complete=True)
+DECLARED = SdtmMapping(medications=CM_COMPLETE)
+
+
 def study(mapping: SdtmMapping | None = None, **domains: list[dict[str, Any]]) -> StudyDerivation:
     domains.setdefault("DM", [dm()])
-    return derive_study(domains, mapping)
+    return derive_study(domains, DECLARED if mapping is None else mapping)
 
 
 def crs(result: StudyDerivation, index: int = 0) -> Any:
@@ -305,7 +314,8 @@ def test_oxygen_from_intervention_records(
     records: list[dict[str, Any]], complete: bool, grade_min: int, grade_max: int
 ) -> None:
     mapping = SdtmMapping(
-        oxygen=OxygenMapping(kind="interventions", domain="PR", complete=complete)
+        oxygen=OxygenMapping(kind="interventions", domain="PR", complete=complete),
+        medications=CM_COMPLETE,  # the empty CM: no vasopressor given (declared)
     )
     result = study(
         mapping, VS=[vs("TEMP", "38.5", "C"), vs("SYSBP", "120", "mmHg")], PR=records, CM=[]
@@ -374,12 +384,28 @@ def test_an_imprecise_vasopressor_leaves_vasopressors_unknown_and_is_reported() 
     assert (crs(result).grade_min, crs(result).grade_max) == (2, 4)
 
 
-def test_vasopressors_are_unknown_without_cm_or_when_cm_is_not_complete() -> None:
+def test_vasopressors_are_unknown_where_cm_has_no_record_unless_cm_is_declared_complete() -> None:
+    # Hypotension (85 mmHg at 40 years, D5) with a fever on room air and no CM record at that time.
     rows = [vs("TEMP", "38.5", "C"), vs("SYSBP", "85", "mmHg")]
-    assert crs(study(VS=rows, XO=[xo("O2DEV", "ROOM AIR")])).grade_max == 4
-    incomplete = SdtmMapping(medications=MedicationMapping(complete=False))
-    assert crs(study(incomplete, VS=rows, XO=[xo("O2DEV", "ROOM AIR")], CM=[])).grade_max == 4
-    assert crs(study(VS=rows, XO=[xo("O2DEV", "ROOM AIR")], CM=[])).grade == 2
+    oxygen = [xo("O2DEV", "ROOM AIR")]
+    # The default: CM is not known to be complete, so vasopressors are unknown (D13): 2-4.
+    assert SdtmMapping().medications.complete is False
+    default = crs(study(SdtmMapping(), VS=rows, XO=oxygen, CM=[]))
+    assert (default.grade_min, default.grade_max, default.missing) == (2, 4, ("vasopressors",))
+    # The study declares its CM complete (--cm-complete): no record means none given: 2.
+    assert crs(study(DECLARED, VS=rows, XO=oxygen, CM=[])).grade == 2
+    # Without a CM domain at all, vasopressors are unknown even when CM is declared complete.
+    assert crs(study(DECLARED, VS=rows, XO=oxygen)).grade_max == 4
+    # A normal systolic pressure does not settle it either: a vasopressor may be what keeps it
+    # normal, so by default a fever with 120 mmHg is 1-4, and 1 once CM is declared complete.
+    normal = [vs("TEMP", "38.5", "C"), vs("SYSBP", "120", "mmHg")]
+    default = crs(study(SdtmMapping(), VS=normal, XO=oxygen, CM=[]))
+    assert (default.grade_min, default.grade_max) == (1, 4)
+    assert crs(study(DECLARED, VS=normal, XO=oxygen, CM=[])).grade == 1
+    # A record that covers the time gives its agent under either setting: 3.
+    pressor = [cm("NOREPINEPHRINE", "2024-03-05T07:00", "2024-03-05T09:00")]
+    assert crs(study(SdtmMapping(), VS=rows, XO=oxygen, CM=pressor)).grade == 3
+    assert crs(study(DECLARED, VS=rows, XO=oxygen, CM=pressor)).grade == 3
 
 
 def test_an_inotrope_is_reported_not_counted() -> None:

@@ -25,10 +25,12 @@ from astct_grading.cdisc import (
 )
 from astct_grading.cdisc.adam import adam_datasets
 from astct_grading.cdisc.reader import read_domain
-from astct_grading.cdisc.report import render_text, study_report
+from astct_grading.cdisc.report import cohort_report, render_text, study_report
 from astct_grading.course import Course, grade_course
+from astct_grading.report import build_report, demo_report
+from astct_grading.report import render_text as render_cohort_text
 from astct_grading.strategies import oxygen_supports, temperatures, vasopressors
-from tests.cdisc.build_example import DISCORDANT, FOLDER
+from tests.cdisc.build_example import DISCORDANT, FOLDER, MAPPING, XPT_FOLDER
 from tests.cdisc.sdtm_rows import course_domains
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +42,7 @@ def _ranges(graded: Any) -> list[tuple[int, int]]:
 
 
 def test_the_sdtm_demo_round_trips_to_the_native_grades() -> None:
-    derived = {s.usubjid: s for s in derive_study(read_sdtm(FOLDER)).subjects}
+    derived = {s.usubjid: s for s in derive_study(read_sdtm(FOLDER), MAPPING).subjects}
     for record in DEMO["courses"]:
         native = grade_course(Course.model_validate(record))
         subject = derived[native.patient_id]
@@ -53,16 +55,104 @@ def test_the_sdtm_demo_round_trips_to_the_native_grades() -> None:
         assert [g.waiver for g in subject.result.crs] == [g.waiver for g in native.crs]
 
 
+def test_by_default_the_example_leaves_vasopressors_unknown() -> None:
+    # Without the example's declaration that CM is complete (MAPPING), a CRS assessment no CM
+    # record covers has vasopressors unknown (D13): the derived grade becomes a range that holds
+    # the native grade, never a narrower or another one, and is never read as "none given".
+    default = {s.usubjid: s for s in derive_study(read_sdtm(FOLDER)).subjects}
+    declared = {s.usubjid: s for s in derive_study(read_sdtm(FOLDER), MAPPING).subjects}
+    widened = set()
+    for usubjid, subject in default.items():
+        assert subject.result is not None
+        other = declared[usubjid].result
+        assert other is not None
+        for wide, exact in zip(subject.result.crs, other.crs, strict=True):
+            low, high = wide.result.grade_min, wide.result.grade_max
+            assert low <= exact.result.grade_min <= exact.result.grade_max <= high
+            if (low, high) != (exact.result.grade_min, exact.result.grade_max):
+                assert "vasopressors" in wide.result.missing
+                widened.add(usubjid)
+        assert _ranges(subject.result.icans) == _ranges(other.icans)  # ICANS does not read CM
+    # DEMO-03 never has a fever, so its grade stays 0 whatever the vasopressors (ASTCT 2019: no
+    # fever, no CRS; D1 needs a therapy, and it has none); every other subject widens.
+    assert widened == set(default) - {"DEMO-03"}
+    # So the deliberate CRS discordance of DEMO-01 (reported 3, the data support 2) is hidden by
+    # default: 2-4 contains 3. The ICANS one of DEMO-06 does not depend on CM and stays.
+    pairs = {(p.usubjid, p.scale): p for p in compare_events(derive_study(read_sdtm(FOLDER)))}
+    assert (pairs["DEMO-01", "CRS"].status, pairs["DEMO-01", "CRS"].derived_max) == (
+        "range_contains",
+        4,
+    )
+    assert pairs["DEMO-06", "ICANS"].status == "discordant"
+
+
 def test_the_example_package_is_what_the_builder_writes(tmp_path: Path) -> None:
     from tests.cdisc.build_example import write
 
-    write(tmp_path)
+    write(tmp_path, xpt=False)
     for path in sorted(FOLDER.glob("*.csv")):
         assert (tmp_path / path.name).read_text("utf-8") == path.read_text("utf-8"), path.name
 
 
+def test_two_builds_of_the_xpt_package_are_byte_identical(tmp_path: Path) -> None:
+    from tests.cdisc.build_example import XPT_STAMP, write
+
+    write(tmp_path / "one")
+    write(tmp_path / "two")
+    names = sorted(p.name for p in (tmp_path / "one" / "xpt").iterdir())
+    assert names == sorted(p.name for p in XPT_FOLDER.glob("*.xpt"))
+    assert names == ["ae.xpt", "cm.xpt", "dm.xpt", "ex.xpt", "qs.xpt", "vs.xpt", "xo.xpt"]
+    for name in names:
+        one = (tmp_path / "one" / "xpt" / name).read_bytes()
+        assert one == (tmp_path / "two" / "xpt" / name).read_bytes(), name
+        # The clock is not in the file: the library and member headers carry the fixed
+        # date-time, created and modified (SAS TS-140), and nothing else does.
+        assert one.count(XPT_STAMP) == 4, name
+
+
+def test_the_example_xpt_package_holds_the_csv_package_data() -> None:
+    # The committed XPT files against the committed CSV files, value by value (a byte comparison
+    # with a fresh build would also test the XPT writer's version; the test above checks that
+    # the builder's bytes are stable). XPT keeps numbers as numbers: compared as numbers.
+    xpt, csv_ = read_sdtm(XPT_FOLDER), read_sdtm(FOLDER)
+    assert sorted(xpt) == sorted(csv_)
+    for name, rows in csv_.items():
+        assert len(xpt[name]) == len(rows), name
+        for ours, theirs in zip(xpt[name], rows, strict=True):
+            assert set(ours) == set(theirs), name
+            for variable, value in theirs.items():
+                other = ours[variable]
+                if isinstance(other, float):
+                    assert value is not None
+                    assert other == float(value), (name, variable)
+                else:
+                    assert other == value, (name, variable)
+
+
+def test_the_xpt_and_csv_packages_give_identical_grades_and_concordance() -> None:
+    for mapping in (MAPPING, None):  # CM declared complete (as the example is), and the default
+        from_csv = derive_study(read_sdtm(FOLDER), mapping)
+        from_xpt = derive_study(read_sdtm(XPT_FOLDER), mapping)
+        for a, b in zip(from_csv.subjects, from_xpt.subjects, strict=True):
+            assert a.usubjid == b.usubjid
+            assert a.result is not None
+            assert b.result is not None
+            assert _ranges(a.result.crs) == _ranges(b.result.crs)
+            assert _ranges(a.result.icans) == _ranges(b.result.icans)
+            assert [g.waiver for g in a.result.crs] == [g.waiver for g in b.result.crs]
+        assert [p.to_dict() for p in compare_events(from_csv)] == [
+            p.to_dict() for p in compare_events(from_xpt)
+        ]
+        assert [p.to_dict() for p in compare_subjects(from_csv)] == [
+            p.to_dict() for p in compare_subjects(from_xpt)
+        ]
+        # The whole report, the concordance and the issues included, is the same document.
+        assert study_report(from_csv) == study_report(from_xpt)
+        assert render_text(from_csv) == render_text(from_xpt)
+
+
 def test_each_deliberate_discordance_is_found_and_no_other() -> None:
-    result = derive_study(read_sdtm(FOLDER))
+    result = derive_study(read_sdtm(FOLDER), MAPPING)
     discordant = {(p.usubjid, p.scale) for p in compare_events(result) if p.status == "discordant"}
     assert discordant == {(subject, scale) for subject, scale, _ in DISCORDANT}
     pairs = {(p.usubjid, p.scale): p for p in compare_events(result)}
@@ -72,7 +162,7 @@ def test_each_deliberate_discordance_is_found_and_no_other() -> None:
 
 
 def test_unmappable_and_unplaced_records_of_the_example_are_reported() -> None:
-    result = derive_study(read_sdtm(FOLDER))
+    result = derive_study(read_sdtm(FOLDER), MAPPING)
     assert [(i.usubjid, i.seq, i.variable, i.kind) for i in result.issues] == [
         ("DEMO-03", "901", "VSDTC", "unplaced"),
         ("DEMO-03", "902", "VSORRESU", "unmappable"),
@@ -80,7 +170,7 @@ def test_unmappable_and_unplaced_records_of_the_example_are_reported() -> None:
 
 
 def test_concordance_of_the_example() -> None:
-    result = derive_study(read_sdtm(FOLDER))
+    result = derive_study(read_sdtm(FOLDER), MAPPING)
     events = concordance(compare_events(result), "event")
     assert events.compared == 6
     assert events.exact == pytest.approx(4 / 6)
@@ -93,7 +183,7 @@ def test_concordance_of_the_example() -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "xpt"])
 def test_written_datasets_read_back(tmp_path: Path, fmt: str) -> None:
-    result = derive_study(read_sdtm(FOLDER))
+    result = derive_study(read_sdtm(FOLDER), MAPPING)
     write_adam(result, tmp_path, [fmt])
     datasets = adam_datasets(result)
     for name, rows in datasets.items():
@@ -116,7 +206,7 @@ def test_the_sdtm_package_reads_the_same_from_xpt_and_parquet(tmp_path: Path) ->
         columns = list(dict.fromkeys(k for r in rows for k in r))
         table = {c: [None if r.get(c) is None else str(r[c]) for r in rows] for c in columns}
         pq.write_table(pa.table(table), tmp_path / f"{name.lower()}.parquet")
-    from_parquet = derive_study(read_sdtm(tmp_path))
+    from_parquet = derive_study(read_sdtm(tmp_path), MAPPING)
     xpt = tmp_path / "xpt"
     xpt.mkdir()
     for name, rows in domains.items():
@@ -129,8 +219,8 @@ def test_the_sdtm_package_reads_the_same_from_xpt_and_parquet(tmp_path: Path) ->
         pyreadstat.write_xport(
             frame, str(xpt / f"{name.lower()}.xpt"), table_name=name, file_format_version=5
         )
-    from_xpt = derive_study(read_sdtm(xpt))
-    reference = derive_study(domains)
+    from_xpt = derive_study(read_sdtm(xpt), MAPPING)
+    reference = derive_study(domains, MAPPING)
     for other in (from_parquet, from_xpt):
         for a, b in zip(reference.subjects, other.subjects, strict=True):
             assert a.result is not None
@@ -145,7 +235,7 @@ def test_variables_are_transport_ready() -> None:
         assert variable.name.isupper(), variable
         assert len(variable.label) <= 40, variable
         assert variable.type in {"Char", "Num"}
-    result = derive_study(read_sdtm(FOLDER))
+    result = derive_study(read_sdtm(FOLDER), MAPPING)
     for name, rows in adam_datasets(result).items():
         names = [v.name for v in VARIABLES if v.dataset == name]
         assert all(list(row) == names for row in rows)
@@ -153,13 +243,13 @@ def test_variables_are_transport_ready() -> None:
 
 
 def test_ady_has_no_day_zero() -> None:
-    rows = adam_datasets(derive_study(read_sdtm(FOLDER)))["ADTOX"]
+    rows = adam_datasets(derive_study(read_sdtm(FOLDER), MAPPING))["ADTOX"]
     assert {r["ADY"] for r in rows if r["AINFDY"] == 0} == {1}
     assert {r["ADY"] for r in rows if r["AINFDY"] == -1} <= {-1}
 
 
 def test_unknown_formats_and_folders_are_errors(tmp_path: Path) -> None:
-    result = derive_study(read_sdtm(FOLDER))
+    result = derive_study(read_sdtm(FOLDER), MAPPING)
     with pytest.raises(ValueError, match="unknown output format"):
         write_adam(result, tmp_path, ["sas7bdat"])
     with pytest.raises(SdtmReadError, match="not a folder"):
@@ -175,7 +265,7 @@ def test_unknown_formats_and_folders_are_errors(tmp_path: Path) -> None:
 
 
 def test_the_report_text_and_json() -> None:
-    result = derive_study(read_sdtm(FOLDER))
+    result = derive_study(read_sdtm(FOLDER), MAPPING)
     text = render_text(result)
     assert "DEMO-01: CRS 2, ICANS 0 (reported: CRS 3)" in text
     assert "discordant: DEMO-06 ICANS AESEQ 2" in text
@@ -183,6 +273,72 @@ def test_the_report_text_and_json() -> None:
     assert report["concordance"]["event"][0]["compared"] == 6
     assert len(report["issues"]) == 2
     json.dumps(report)
+
+
+def test_the_sdtm_report_is_the_cohort_report_with_the_concordance_as_a_section() -> None:
+    result = derive_study(read_sdtm(FOLDER), MAPPING)
+    cohort = cohort_report(result, FOLDER)
+    # Text: the cohort report exactly as astct_grading.report renders it, then the SDTM sections.
+    text = render_text(result, FOLDER)
+    cohort_text = render_cohort_text(cohort)
+    assert text.startswith(cohort_text)
+    rest = text[len(cohort_text) :].splitlines()
+    assert rest[:2] == ["", "Concordance, derived vs reported (AETOXGR)"]
+    assert "Issues: 2 (every one in issues.csv with -o)" in rest
+    assert all(len(line) <= 100 for line in text.splitlines())
+    # The cohort part is the report of the derived courses: its title, notice and tables.
+    assert cohort.title == "Cohort report: study DEMO"
+    assert cohort.notice is not None
+    assert "6 subjects, 6 derived, 0 not derived; 2 records not usable" in cohort.notice
+    assert "CM declared complete" in cohort.notice
+    assert cohort == build_report(
+        [s.result for s in result.subjects if s.result is not None],
+        title=cohort.title,
+        notice=cohort.notice,
+    )
+    # JSON: the cohort report's keys, with input, concordance and issues beside them.
+    document = study_report(result, FOLDER)
+    keys = list(cohort.to_dict())
+    assert list(document) == ["input", *keys, "concordance", "issues"]
+    assert json.loads(json.dumps({k: document[k] for k in keys})) == json.loads(cohort.to_json())
+    assert document["input"] == {
+        "source": str(FOLDER),
+        "format": "sdtm",
+        "domains": ["AE", "CM", "DM", "EX", "QS", "VS", "XO"],
+        "subjects": 6,
+        "derived": 6,
+        "not_derived": 0,
+        "cm_complete": True,
+        "issues": 2,
+    }
+    assert list(document["concordance"]) == ["subjects", "event", "subject"]
+    assert "CM not declared complete" in str(
+        study_report(derive_study(read_sdtm(FOLDER)))["notice"]
+    )
+
+
+def test_the_sdtm_cohort_report_counts_the_native_demo_grades() -> None:
+    # The cohort tables of the SDTM package equal those of the native demo cohort
+    # (astct-grading demo) in every grade count and every patient's and episode's grade. Day
+    # numbers are left out: the SDTM study counts days on one calendar (time_zone, UTC here)
+    # while each native demo course carries its own site's zone (docs/course.md).
+    sdtm = cohort_report(derive_study(read_sdtm(FOLDER), MAPPING))
+    native = demo_report()
+    for scale in ("crs", "icans"):
+        ours, theirs = getattr(sdtm, scale), getattr(native, scale)
+        assert (ours.by_grade, ours.any_grade, ours.severe) == (
+            theirs.by_grade,
+            theirs.any_grade,
+            theirs.severe,
+        )
+    assert sdtm.treatments == native.treatments
+    assert sdtm.deaths == native.deaths
+    assert [(p.patient_id, p.crs, p.icans, p.treatments) for p in sdtm.listing] == [
+        (p.patient_id, p.crs, p.icans, p.treatments) for p in native.listing
+    ]
+    assert [(e.patient_id, e.scale, e.max_grade, e.without_fever) for e in sdtm.episodes] == [
+        (e.patient_id, e.scale, e.max_grade, e.without_fever) for e in native.episodes
+    ]
 
 
 def test_a_subject_not_derived_and_an_event_without_grade_in_the_report() -> None:
@@ -345,11 +501,21 @@ def sdtm_courses(draw: st.DrawFn) -> tuple[Course, float]:
 def test_sdtm_rows_from_a_course_grade_as_the_course(drawn: tuple[Course, float]) -> None:
     course, age = drawn
     native = grade_course(course)
-    derived = derive_study(course_domains(course, age)).subjects[0]
+    # The course records the vasopressors at every CRS assessment ([] when none), and its SDTM
+    # rows hold a CM record for each: a complete CM, declared as such (MAPPING).
+    derived = derive_study(course_domains(course, age), MAPPING).subjects[0]
     assert derived.result is not None
     assert _ranges(derived.result.crs) == _ranges(native.crs)
     assert [g.waiver for g in derived.result.crs] == [g.waiver for g in native.crs]
     assert _ranges(derived.result.icans) == _ranges(native.icans)
+    # Not declared (the default), vasopressors are unknown where no CM record covers the time:
+    # each grade is a range holding the course's grade, never another grade (D13).
+    default = derive_study(course_domains(course, age)).subjects[0]
+    assert default.result is not None
+    for (low, high), (native_low, native_high) in zip(
+        _ranges(default.result.crs), _ranges(native.crs), strict=True
+    ):
+        assert low <= native_low <= native_high <= high
 
 
 def _one_subject(**extra: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -390,7 +556,10 @@ def _crs_event(grade: str, **extra: Any) -> dict[str, Any]:
 
 
 def test_a_range_that_excludes_the_reported_grade_is_discordant() -> None:
-    pair = compare_events(derive_study(_one_subject(AE=[_crs_event("4")])))[0]
+    # The empty CM says no vasopressor was given (declared: MAPPING). By default vasopressors
+    # would be unknown and the range 1-4, which contains 4 (test_derive.py,
+    # test_vasopressors_are_unknown_where_cm_has_no_record_unless_cm_is_declared_complete).
+    pair = compare_events(derive_study(_one_subject(AE=[_crs_event("4")]), MAPPING))[0]
     assert (pair.status, pair.derived_min, pair.derived_max) == ("discordant", 1, 2)
     assert pair.reason == "reported 4, the data allow 1-2 only; missing: hypotension"
 
@@ -410,7 +579,8 @@ def test_a_death_of_another_cause_leaves_the_event_grade() -> None:
         ]
     )
     domains["DM"][0]["DTHDTC"] = "2024-01-02T12:00"
-    pair = compare_events(derive_study(domains))[0]
+    # The empty CM: no vasopressor given, declared (MAPPING); by default the range would be 1-4.
+    pair = compare_events(derive_study(domains, MAPPING))[0]
     assert (pair.derived_min, pair.derived_max) == (1, 2)
 
 
@@ -429,7 +599,9 @@ def test_agreement_in_one_category_has_an_undefined_kappa(tmp_path: Path) -> Non
         ],
     )
     domains["DM"].append({"USUBJID": "C", "RFXSTDTC": "2024-01"})
-    result = derive_study(domains)
+    # The empty CM: no vasopressor given, declared (MAPPING); by default grade 1 would be 1-4 and
+    # there would be no determined pair at all.
+    result = derive_study(domains, MAPPING)
     assert "linear kappa: undefined" in render_text(result)
     assert [r["USUBJID"] for r in adam_datasets(result)["ADTOX"]] == ["B"]
 
@@ -450,3 +622,23 @@ def test_files_of_other_kinds_in_the_folder_are_left_alone(tmp_path: Path) -> No
     (tmp_path / "README.txt").write_text("notes", encoding="utf-8")
     (tmp_path / "sub.csv").mkdir()
     assert sorted(read_sdtm(tmp_path)) == ["DM"]
+
+
+def test_the_text_report_lists_fifty_unusable_records_and_counts_the_rest() -> None:
+    rows = [
+        {
+            "USUBJID": "B",
+            "VSSEQ": float(n),
+            "VSTESTCD": "TEMP",
+            "VSORRES": "310",
+            "VSORRESU": "K",
+            "VSDTC": "2024-01-02T10:00",
+        }
+        for n in range(1, 53)
+    ]
+    result = derive_study(_one_subject(VS=rows), MAPPING)
+    assert sum(i.kind == "unmappable" for i in result.issues) == 52
+    lines = render_text(result).splitlines()
+    assert sum("VSORRESU='K'" in line for line in lines) == 50
+    assert lines[-1] == "  ... and 2 more"
+    assert len(study_report(result)["issues"]) == 52  # the JSON and issues.csv hold them all
