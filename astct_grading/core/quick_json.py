@@ -93,7 +93,8 @@ def _quick_schema(schema: Any, number: Callable[..., Any], bound: type) -> Any:
         if inner.get("type") in _NUMBERS:
             if isinstance(check, bound):
                 return {**inner, "ge": check.ge, "le": check.le}  # type: ignore[attr-defined]
-            name = getattr(getattr(check, "func", None), "__name__", None)
+            # pydantic's checks: partials of its bound validators, or its finiteness check.
+            name = getattr(getattr(check, "func", check), "__name__", None)
             if name in _PYDANTIC_BOUNDS and len(check.keywords) == 1:
                 return {**inner, _PYDANTIC_BOUNDS[name]: next(iter(check.keywords.values()))}
             if name == "forbid_inf_nan_check":

@@ -16,7 +16,6 @@ from typing import Annotated, Any
 from pydantic import (
     BeforeValidator,
     Field,
-    TypeAdapter,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -39,7 +38,6 @@ from astct_grading.criteria.icans import (
 )
 
 __all__ = [
-    "CAPD_ADAPTER",
     "CAPD_NAMES",
     "CapdAssessment",
     "CapdTotal",
@@ -203,9 +201,6 @@ class CapdAssessment(InputModel):
         if self.not_performed is not None:
             return self.not_performed is CapdNotPerformed.UNABLE
         return self.rass is None or self.rass > RASS_DEEP_SEDATION_MAX
-
-
-CAPD_ADAPTER: TypeAdapter[CapdAssessment] = TypeAdapter(CapdAssessment)
 
 
 def capd_range(capd: CapdAssessment) -> tuple[int, int]:

@@ -15,7 +15,6 @@ from typing import Annotated, Any
 from pydantic import (
     BeforeValidator,
     Field,
-    TypeAdapter,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -27,7 +26,6 @@ from astct_grading.core.validation import InputModel, _number, coerce
 from astct_grading.criteria.icans import CRITERIA_VERSION, ICE_ITEMS, ICE_MAX, IceNotPerformed
 
 __all__ = [
-    "ICE_ADAPTER",
     "ICE_NAMES",
     "IceAssessment",
     "IcePoint",
@@ -146,9 +144,6 @@ class IceAssessment(InputModel):
     def assessable(self) -> bool:
         """False when the ICE was not performed because of sedation or intubation (D10)."""
         return self.not_performed is not IceNotPerformed.SEDATED_OR_INTUBATED
-
-
-ICE_ADAPTER: TypeAdapter[IceAssessment] = TypeAdapter(IceAssessment)
 
 
 def ice_range(ice: IceAssessment) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import Field, TypeAdapter, ValidationInfo, WithJsonSchema, field_validator
+from pydantic import Field, ValidationInfo, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from astct_grading.core.validation import AgeYears, FiniteFloat, Flag, InputModel, describe
@@ -28,7 +28,7 @@ from astct_grading.errors import AstctGradingError
 from astct_grading.icans.capd import CapdAssessment
 from astct_grading.icans.ice import IceAssessment, ice_range
 
-__all__ = ["DEFAULT_OPTIONS", "ICANS_ADAPTER", "IcansAssessment", "IcansOptions"]
+__all__ = ["DEFAULT_OPTIONS", "IcansAssessment", "IcansOptions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +246,3 @@ def _ice_unarousable(data: Mapping[str, Any]) -> bool:
 
 def _unarousable(data: Mapping[str, Any]) -> bool:
     return data.get("consciousness") is ConsciousnessLevel.UNAROUSABLE or _ice_unarousable(data)
-
-
-ICANS_ADAPTER: TypeAdapter[IcansAssessment] = TypeAdapter(IcansAssessment)

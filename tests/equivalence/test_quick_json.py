@@ -12,6 +12,7 @@ the same errors as the full validation.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from typing import Any
@@ -213,3 +214,46 @@ def test_vasopressors_by_name_and_as_objects_keep_their_fields_set() -> None:
     quick = quick_reader(CrsAssessment, _number, Within)(text)
     assert quick is not None
     assert _portrait(quick) == _portrait(_full(CrsAssessment, text))
+
+
+# --- What the quick schema changes, and what it keeps ------------------------------------------
+
+
+def test_the_quick_schema_makes_each_recognised_check_pydantic_cores() -> None:
+    from pydantic_core import core_schema as cs
+
+    from astct_grading.core.quick_json import _quick_schema
+
+    def after(check: Any, inner: Any) -> Any:
+        return cs.no_info_after_validator_function(check, inner)
+
+    number = cs.no_info_before_validator_function(_number, cs.float_schema())
+    assert _quick_schema(number, _number, Within) == {
+        "type": "float",
+        "strict": True,
+        "allow_inf_nan": False,
+    }
+    assert _quick_schema(after(Within(0, 80), number), _number, Within)["le"] == 80
+    # pydantic's own checks placed after a Python validator: bounds and finiteness.
+    from pydantic._internal import _validators
+
+    bound = functools.partial(_validators.greater_than_validator, gt=0)
+    assert _quick_schema(after(bound, number), _number, Within)["gt"] == 0
+    finite = after(_validators.forbid_inf_nan_check, cs.float_schema())
+    assert _quick_schema(finite, _number, Within) == {"type": "float", "allow_inf_nan": False}
+
+
+def test_the_quick_schema_keeps_what_it_does_not_recognise() -> None:
+    from pydantic_core import core_schema as cs
+
+    from astct_grading.core.quick_json import _quick_schema
+
+    def other(value: Any) -> Any:
+        return value
+
+    text = cs.no_info_before_validator_function(_number, cs.str_schema())
+    assert _quick_schema(text, _number, Within) == text  # the number check over text: kept
+    kept = cs.no_info_after_validator_function(other, cs.float_schema())
+    assert _quick_schema(kept, _number, Within) == kept
+    over_text = cs.no_info_after_validator_function(Within(0, 1), cs.str_schema())
+    assert _quick_schema(over_text, _number, Within) == over_text

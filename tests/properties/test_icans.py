@@ -200,6 +200,12 @@ def blanked(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
     """A complete record and one to three of its inputs to forget."""
     record = draw(complete_records())
     candidates = [name for name in COMPLETIONS if record.get(name) is not None]
+    if valid(blank(record, ["encephalopathy_other_cause"])) is None:
+        # The one input whose absence makes a record contradictory, by design: an ICE of 0 in a
+        # patient unarousable from another cause counts only when the encephalopathy is
+        # attributed elsewhere, so without that attribution the record is refused
+        # (ice_zero_from_sedation, D9, D10; tests/contract/test_input_contract.py).
+        candidates.remove("encephalopathy_other_cause")
     ice = record.get("ice") or {}
     candidates += [f"ice.{n}" for n in ICE_NAMES if ice.get(n) is not None and "total" not in ice]
     capd = record.get("capd") or {}
