@@ -317,7 +317,7 @@ def test_every_public_facade_has_a_reference_page_in_the_navigation() -> None:
         for page in (DOCS / "reference").glob("*.md")
         for match in re.findall(r"^::: ([\w.]+)$", page.read_text(encoding="utf-8"), re.M)
     }
-    assert documented == _facades()
+    assert _facades() <= documented  # and a few names shadowed by a submodule, by full path
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for page in (DOCS / "reference").glob("*.md"):
         assert f"- reference/{page.name}\n" in config, page.name
