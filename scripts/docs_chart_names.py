@@ -37,6 +37,7 @@ class ChartName:
 
 _NOT_ASSESSED = "not assessed, never read as absent: the grade is the range it allows"
 _OTHER_CAUSE = "absent: false (no other cause recorded); null: not known, so a range"
+_RECORD_ONLY = "not recorded: the field is for the record only and never read"
 _ICE_ITEM = (
     "item not recorded: it may still score 0 or 1, so the ICE (and the grade) is a range unless "
     "`total` is given"
@@ -52,7 +53,8 @@ _CRS: dict[str, ChartName] = {
         unknown=_NOT_ASSESSED,
     ),
     "CrsAssessment.fever": ChartName(
-        "febrile (Y/N), fever present, 'T ≥ 38 °C'", unknown=_NOT_ASSESSED
+        "febrile (Y/N), fever present, 'T ≥ 38 °C'",
+        unknown="read from `temperature` when that is given; with neither, " + _NOT_ASSESSED,
     ),
     "CrsAssessment.fever_other_cause": ChartName(
         "fever attributed to infection, neutropenic fever, 'fever not due to CRS'",
@@ -65,7 +67,8 @@ _CRS: dict[str, ChartName] = {
     ),
     "CrsAssessment.hypotension": ChartName(
         "hypotension (Y/N), low blood pressure, 'fluid bolus for BP', SBP < 90",
-        unknown=_NOT_ASSESSED,
+        unknown="read from `systolic_bp_mmhg` with `age_years` when those are given; otherwise "
+        + _NOT_ASSESSED,
     ),
     "CrsAssessment.systolic_bp_mmhg": ChartName("SBP, systolic BP, lowest systolic pressure"),
     "CrsAssessment.age_years": ChartName("age, age at assessment (years)"),
@@ -90,7 +93,7 @@ _CRS: dict[str, ChartName] = {
         "the result then includes grade 5",
     ),
     "Temperature.value": ChartName(
-        "temperature reading", unit="°C or °F, as `unit` says", unknown="required"
+        "temperature reading", unit="°C or °F, as `unit` says (25-45 °C after conversion)"
     ),
     "Temperature.unit": ChartName("°C / °F, degrees Celsius / Fahrenheit"),
     "Vasopressor.agent": ChartName(
@@ -100,21 +103,31 @@ _CRS: dict[str, ChartName] = {
     "Vasopressor.dose": ChartName(
         "dose, rate (e.g. mcg/kg/min)", unit="as `dose_unit` says", unknown="carried, never read"
     ),
-    "Vasopressor.dose_unit": ChartName("dose unit"),
+    "Vasopressor.dose_unit": ChartName("dose unit", unknown=_RECORD_ONLY),
     "OxygenSupport.device": ChartName(
         "O2 device: RA, NC, HFNC, face mask, NRB, Venturi, CPAP, BiPAP, intubated / ventilated"
     ),
-    "OxygenSupport.flow_l_min": ChartName("O2 flow, L/min, 'lpm'"),
-    "OxygenSupport.fio2": ChartName("FiO2, % O2 (as a fraction)", unit="fraction, 0.21-1.0"),
+    "OxygenSupport.flow_l_min": ChartName(
+        "O2 flow, L/min, 'lpm'",
+        unknown="not recorded: for a nasal cannula the label decides (low or high flow); a plain "
+        "`nasal_cannula` is low flow by D4, or a range with "
+        '`CrsOptions(unlabelled_cannula_without_flow="unknown")`',
+    ),
+    "OxygenSupport.fio2": ChartName(
+        "FiO2, % O2 (as a fraction)", unit="fraction, 0.21-1.0", unknown=_RECORD_ONLY
+    ),
 }
 
 _ICANS: dict[str, ChartName] = {
     "IcansAssessment.age_years": ChartName(
         "age (years)",
-        unknown="not known: the instrument (ICE or CAPD) cannot be chosen, so both are read",
+        unknown="not known: the readings of both instruments (ICE and CAPD) are considered, and "
+        "the grade is their range",
     ),
     "IcansAssessment.developmental_delay": ChartName(
-        "developmental delay, 'unable to perform ICE due to baseline'"
+        "developmental delay, 'unable to perform ICE due to baseline'",
+        unknown="absent: false (no delay recorded); null: not known, and both instruments' "
+        "readings are considered",
     ),
     "IcansAssessment.ice": ChartName(
         "ICE score, ICE (0-10), encephalopathy screen", unknown=_NOT_ASSESSED
@@ -230,7 +243,11 @@ _ICANS: dict[str, ChartName] = {
 }
 
 _SLEDAI_OTHER: dict[str, ChartName] = {
-    "SledaiVisit.visit_date": ChartName("visit date, assessment date"),
+    "SledaiVisit.visit_date": ChartName(
+        "visit date, assessment date",
+        unknown="not recorded: the score does not need it; the response definitions then do "
+        "not check the order of the visits or the days between them",
+    ),
     "SledaiVisit.window_days": ChartName(
         "look-back window ('in the last 10 days'; 30 days in some studies)"
     ),
@@ -253,12 +270,12 @@ _SLEDAI_OTHER: dict[str, ChartName] = {
     "ComplementMeasurement.lower_limit": ChartName(
         "reference range: lower limit, LLN", unit="the unit of `value`"
     ),
-    "ComplementMeasurement.unit": ChartName("unit (g/L, mg/dL, U/mL)"),
+    "ComplementMeasurement.unit": ChartName("unit (g/L, mg/dL, U/mL)", unknown=_RECORD_ONLY),
     "AntiDsDnaMeasurement.value": ChartName("result, titre", unit="as `unit` says"),
     "AntiDsDnaMeasurement.upper_limit": ChartName(
         "reference range: upper limit, ULN, cut-off", unit="the unit of `value`"
     ),
-    "AntiDsDnaMeasurement.unit": ChartName("unit (IU/mL, U/mL)"),
+    "AntiDsDnaMeasurement.unit": ChartName("unit (IU/mL, U/mL)", unknown=_RECORD_ONLY),
 }
 
 #: The SLEDAI-2K descriptor fields, by their label on the form, and their "other cause" fields.

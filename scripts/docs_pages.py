@@ -431,7 +431,8 @@ def inputs_table(model: type[BaseModel], names: Mapping[str, ChartName] = CHART_
     for section, fields in sections.items():
         entry_schema = schema if section == model.__name__ else defs[section]
         heading = f"### {section}\n"
-        summary = cell(entry_schema.get("description", "").split("\n\n")[0])
+        described = _object_schema(entry_schema).get("description", "")
+        summary = cell(described.split("\n\n")[0])
         if section == "Vasopressor":
             summary += " A bare agent name (text) is accepted in place of the object."
         rows = []
