@@ -9,7 +9,7 @@ CHROMIUM_STAMP := $(VENV)/.chromium-stamp
 # Grading and scoring code must be fully covered (branch coverage).
 GRADING_CODE := */astct_grading/core/*,*/astct_grading/criteria/*,*/astct_grading/crs/*,*/astct_grading/icans/*,*/astct_grading/sle/*,*/astct_grading/course/*,*/astct_grading/report/*
 
-.PHONY: demo demo-html test lint typecheck unit bench golden clean
+.PHONY: demo demo-html test lint typecheck unit docs bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,13 @@ unit: $(STAMP) $(CHROMIUM_STAMP)
 	$(BIN)/python -m pytest --cov --cov-report=term-missing --doctest-modules --doctest-glob='*.md' astct_grading tests README.md docs
 	$(BIN)/coverage report --include='$(GRADING_CODE)' --fail-under=100
 
-test: lint typecheck unit
+# The documentation site into site/ (docs/index.md, "The documentation site"), strict: a broken
+# link or anchor, a page left out of the navigation or a docstring the API reference cannot read
+# fails it. NO_MKDOCS_2_WARNING quiets a banner of the theme (the pins are in pyproject.toml).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --clean --site-dir site
+
+test: lint typecheck unit docs
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks -o python_files='bench_*.py' --benchmark-enable --benchmark-only -p no:cacheprovider
@@ -51,7 +57,7 @@ golden: $(STAMP)
 	$(BIN)/python -m tests.golden.corpus
 
 clean:
-	rm -rf $(VENV) .coverage .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks
+	rm -rf $(VENV) site .coverage .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks
 
 # `make mutation`: mutation testing of the grading code (slow; not part of `make test`).
 include mutation.mk

@@ -45,6 +45,7 @@ NOT_COPIED = shutil.ignore_patterns(
     ".git",
     ".venv",
     "build",
+    "site",
     "dist",
     "mutants",
     "htmlcov",
