@@ -160,7 +160,7 @@ def assemble(
     for position, name in enumerate(ERROR_COLUMNS):
         distinct: dict[str, int] = {}
         which = np.zeros(rows, dtype=np.int32)
-        for index, error in errors.items():
-            which[index] = distinct.setdefault(error[position], len(distinct))
+        for row, error in errors.items():
+            which[row] = distinct.setdefault(error[position], len(distinct))
         out[name] = pa.array(list(distinct), type=pa.string()).take(pa.array(which, mask=valid))
     return pa.table(out)

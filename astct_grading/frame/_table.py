@@ -177,9 +177,10 @@ class Columns:
         array = self._array(name)
         if pa.types.is_null(array.type):
             return np.full(self.rows, UNKNOWN, dtype=np.int64)
-        values = np.asarray(array.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
-        null = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-        return np.where(null, UNKNOWN, values.astype(np.int64))
+        codes = _bits(array.buffers()[1], array.offset, len(array)).astype(np.int64)
+        if array.null_count:
+            codes[~_bits(array.buffers()[0], array.offset, len(array))] = UNKNOWN
+        return codes
 
     def text(self, name: str, codes: Mapping[str, int], other: int) -> Codes:
         """The cells as codes: ``codes[cell]``, ``other`` for any other text, 0 for null."""
@@ -237,6 +238,13 @@ class Columns:
             elif value is not None:
                 record.setdefault(parent, {})[child] = value
         return record
+
+
+def _bits(buffer: pa.Buffer, offset: int, length: int) -> Bools:
+    """An Arrow bit map (values or validity) as booleans, unpacked in one pass."""
+    packed = np.frombuffer(buffer, dtype=np.uint8)
+    unpacked = np.unpackbits(packed, bitorder="little")[offset : offset + length]
+    return unpacked.view(np.bool_)
 
 
 def _encode(array: pa.Array, codes: Mapping[str, int], other: int, null: int = 0) -> Codes:

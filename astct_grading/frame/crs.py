@@ -46,7 +46,7 @@ from astct_grading.criteria.crs import (
     OxygenDevice,
     VasopressorAgent,
 )
-from astct_grading.crs.domains import hypotension_level
+from astct_grading.crs.domains import hypotension_level, hypoxia_level
 from astct_grading.crs.grading import grade_crs
 from astct_grading.crs.models import DEFAULT_OPTIONS, CrsAssessment, CrsOptions
 from astct_grading.frame._numbers import fahrenheit_to_celsius, quantize_array
@@ -106,7 +106,12 @@ def _hypotension_states() -> tuple[Codes, int]:
 _HYPOTENSION_STATE, _HYPOTENSION_STATES = _hypotension_states()
 # The oxygen key: the device (0: no oxygen support given) x its flow (0 none, 1 low, 2 high).
 _OXYGEN_KEYS = (len(OxygenDevice) + 1) * 3
-_CODES = 3**6 * _HYPOTENSION_STATES * _OXYGEN_KEYS
+#: The hypoxia levels :func:`hypoxia_level` gives (and "not assessed"), numbered as met, per
+#: reading of an unlabelled cannula; at most one per device and flow class.
+_HYPOXIA_STATES = _OXYGEN_KEYS
+_HYPOXIA: dict[str, dict[int, int]] = {}
+_HYPOXIA_LEVELS: dict[str, dict[Any, int]] = {}
+_CODES = 3**6 * _HYPOTENSION_STATES * _HYPOXIA_STATES
 
 _TABLES: dict[CrsOptions, AnswerTable] = {}
 
@@ -119,7 +124,7 @@ def systolic_thresholds(age: Floats) -> Floats:
         [60.0, 70.0, 78.0, 90.0, 90.0]
     """
     with np.errstate(invalid="ignore", over="ignore"):
-        years = np.trunc(age)
+        child = CHILD_SYSTOLIC_BASE_MMHG + CHILD_SYSTOLIC_PER_YEAR_MMHG * np.trunc(age)
     return np.where(
         age < NEONATE_MAX_YEARS,
         NEONATE_SYSTOLIC_MIN_MMHG,
@@ -128,7 +133,7 @@ def systolic_thresholds(age: Floats) -> Floats:
             INFANT_SYSTOLIC_MIN_MMHG,
             np.where(
                 age <= CHILD_MAX_YEARS,
-                CHILD_SYSTOLIC_BASE_MMHG + CHILD_SYSTOLIC_PER_YEAR_MMHG * years,
+                child,
                 ADULT_SYSTOLIC_MIN_MMHG,
             ),
         ),
@@ -141,7 +146,34 @@ def _within(values: Floats, given: Bools, low: float, high: float) -> Bools:
         return given & ~((values >= low) & (values <= high))
 
 
-def _levels(columns: Columns) -> tuple[Codes, Bools]:
+def _hypoxia_states(keys: Codes, flow: Floats, options: CrsOptions) -> Codes:
+    """The state of :func:`~astct_grading.crs.domains.hypoxia_level` per oxygen key (D4).
+
+    A key is the device (0: no oxygen support given) and its flow's class (none, low, high);
+    each new key is read by ``hypoxia_level`` on the flow of its first row, and kept.
+    """
+    known = _HYPOXIA.setdefault(options.unlabelled_cannula_without_flow, {})
+    table = np.zeros(_OXYGEN_KEYS, dtype=np.int64)
+    present = np.zeros(_OXYGEN_KEYS, dtype=bool)
+    present[keys] = True
+    for key in np.flatnonzero(present):
+        if int(key) not in known:
+            device, flow_class = divmod(int(key), 3)
+            if device == 0:
+                level: Any = "not assessed"
+            else:
+                row = int(np.argmax(keys == key))
+                given = float(flow[row]) if flow_class else None
+                level = hypoxia_level(
+                    _DEVICE_BY_CODE[device], given, options.unlabelled_cannula_without_flow
+                )
+            states = _HYPOXIA_LEVELS.setdefault(options.unlabelled_cannula_without_flow, {})
+            known[int(key)] = states.setdefault(level, len(states))
+        table[key] = known[int(key)]
+    return table[keys]
+
+
+def _levels(columns: Columns, options: CrsOptions = DEFAULT_OPTIONS) -> tuple[Codes, Bools]:
     """(code, valid) per row: the pattern of levels, and whether the models accept the row."""
     rows = columns.rows
     value, value_given = columns.number("temperature.value")
@@ -197,6 +229,7 @@ def _levels(columns: Columns) -> tuple[Codes, Bools]:
         low_flow = quantize_array(flow) <= LOW_FLOW_MAX_L_MIN
     flow_class = np.where(flow_given, np.where(low_flow, 1, 2), 0)
     oxygen_key = np.where(oxygen & (device <= len(_DEVICES)), device, 0) * 3 + flow_class
+    support = _hypoxia_states(oxygen_key, flow, options)
 
     code = fever
     for digits, radix in (
@@ -204,7 +237,7 @@ def _levels(columns: Columns) -> tuple[Codes, Bools]:
         (columns.flag("fever_waiver", UNKNOWN), 3),
         (pressure, _HYPOTENSION_STATES),
         (columns.flag("hypotension_other_cause", FALSE), 3),
-        (oxygen_key, _OXYGEN_KEYS),
+        (support, _HYPOXIA_STATES),
         (columns.flag("hypoxia_other_cause", FALSE), 3),
         (columns.flag("death_due_to_crs", FALSE), 3),
     ):
@@ -254,7 +287,7 @@ def grade_crs_table(
     """
     table = to_arrow(data)
     columns = Columns(table, _COLUMNS, keep)
-    codes, valid = _levels(columns)
+    codes, valid = _levels(columns, options)
     answers = _TABLES.get(options)
     if answers is None:
         answers = _TABLES[options] = AnswerTable(_CODES)

@@ -59,7 +59,7 @@ def assert_same(batch: list[dict[str, Any]], options: CrsOptions) -> None:
     for row, graded in zip(batch, got, strict=True):
         assert graded == _expected(row, options), row
     # The vectorised checks agree with the model on every row (none left to the fallback).
-    _, valid = _levels(Columns(data, _COLUMNS))
+    _, valid = _levels(Columns(data, _COLUMNS), options)
     assert valid.tolist() == [graded["error_type"] is None for graded in got]
 
 
