@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # Debian's chromium, for the browser test of the HTML report (tests/plots/test_browser.py).
 CHROMIUM_STAMP := $(VENV)/.chromium-stamp
 # Grading and scoring code must be fully covered (branch coverage).
-GRADING_CODE := */astct_grading/core/*,*/astct_grading/criteria/*,*/astct_grading/crs/*,*/astct_grading/icans/*,*/astct_grading/sle/*,*/astct_grading/course/*,*/astct_grading/report/*
+GRADING_CODE := */astct_grading/core/*,*/astct_grading/criteria/*,*/astct_grading/crs/*,*/astct_grading/icans/*,*/astct_grading/sle/*,*/astct_grading/course/*,*/astct_grading/report/*,*/astct_grading/frame/*
 
 .PHONY: demo demo-html test lint typecheck unit docs bench golden clean
 

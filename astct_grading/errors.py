@@ -74,4 +74,6 @@ class AstctGradingError(ValueError):
 MISUSE_TYPES: dict[str, str] = {
     "input_type": "a grading function was given something that is neither its model nor a mapping",
     "invalid_option": "an options object was given a value outside its documented choices",
+    "frame_column": "a table given to astct_grading.frame has an unknown column or one of the "
+    "wrong type",
 }

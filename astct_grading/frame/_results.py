@@ -1,0 +1,166 @@
+"""The engine's answers as a lookup table, and the output table the scales share.
+
+Each row of a table is reduced, column-wise, to a *code*: a whole number naming the pattern of
+level values the per-record grading reads (fever present, the hypotension level...). Everything
+a result reports beyond its text (the bounds, the drivers, the missing inputs) is a function of
+that pattern, so one row per code is graded by the library's own function (the *witness*), and
+its answer is looked up for every other row with the same code. The codes are finitely many and
+the table is kept between calls, so a new code costs one per-record grading, once.
+
+A row that fails validation is validated by the model itself, so its error (the field, the type
+and the message) is the per-record path's, word for word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+from pydantic import BaseModel, ValidationError
+
+from astct_grading.cli.scales import ID_KEY
+from astct_grading.frame._table import Columns
+
+Codes = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+#: What a witness gives a code: (lowest, highest, drivers, missing).
+Answer = tuple[int, int, tuple[str, ...], tuple[str, ...]]
+
+
+@dataclass
+class _Registry:
+    """Distinct tuples of names, each with a number (drivers, missing fields, errors)."""
+
+    items: list[tuple[str, ...]] = field(default_factory=list)
+    index: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+    def add(self, item: tuple[str, ...]) -> int:
+        found = self.index.get(item)
+        if found is None:
+            found = self.index[item] = len(self.items)
+            self.items.append(item)
+        return found
+
+
+class AnswerTable:
+    """The witnesses' answers by code, filled as new codes are met.
+
+    Args:
+        size: the number of codes.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.low = np.full(size, -1, dtype=np.int8)
+        self.high = np.full(size, -1, dtype=np.int8)
+        self.drivers = np.zeros(size, dtype=np.int32)
+        self.missing = np.zeros(size, dtype=np.int32)
+        self.names = _Registry()
+
+    def fill(self, codes: Codes, valid: Bools, witness: Callable[[int], Answer]) -> None:
+        """Grade one row per code not yet in the table (``witness(row)``)."""
+        seen = np.zeros(len(self.low), dtype=bool)
+        seen[codes[valid]] = True
+        new = np.flatnonzero(seen & (self.low < 0))
+        if not len(new):
+            return
+        rows = np.flatnonzero(valid)
+        first = np.full(len(self.low), -1, dtype=np.int64)
+        first[codes[rows[::-1]]] = rows[::-1]  # the last write wins: the first row per code
+        for code in new:
+            self.set(int(code), witness(int(first[code])))
+
+    def set(self, code: int, answer: Answer) -> None:
+        """Keep one code's answer."""
+        low, high, drivers, missing = answer
+        self.low[code], self.high[code] = low, high
+        self.drivers[code] = self.names.add(drivers)
+        self.missing[code] = self.names.add(missing)
+
+
+def _error_of(model: type[BaseModel], record: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(field, type, message) of the model's first error on ``record``; None when it is valid."""
+    try:
+        model.model_validate(record)
+    except ValidationError as error:
+        first = error.errors(include_url=False, include_input=False)[0]
+        return ".".join(str(part) for part in first["loc"]), first["type"], first["msg"]
+    return None
+
+
+@dataclass(frozen=True)
+class Names:
+    """The output's column names for one scale (grade or score)."""
+
+    value: str = "grade"
+    low: str = "grade_min"
+    high: str = "grade_max"
+    drivers: str = "drivers"
+    version: str = "criteria_version"
+
+
+#: The error columns: the field (dotted, as the command line writes it), the type and the message.
+ERROR_COLUMNS = ("error_field", "error_type", "error_message")
+
+
+def assemble(
+    columns: Columns,
+    codes: Codes,
+    valid: Bools,
+    table: AnswerTable,
+    model: type[BaseModel],
+    regrade: Callable[[int], Answer],
+    version: str,
+    keep: Sequence[str],
+    names: Names = Names(),
+) -> pa.Table:
+    """The output table: one row per input row, in order, with the answers or the error.
+
+    Rows the vectorised checks refused are validated by ``model`` for their error; a row the
+    model accepts after all is graded by ``regrade`` (the per-record path), so a check stricter
+    than the model can cost speed, never a result.
+    """
+    rows = columns.rows
+    safe = np.where(valid, codes, 0)
+    low = table.low[safe]
+    high = table.high[safe]
+    drivers = table.drivers[safe]
+    missing = table.missing[safe]
+    errors: dict[int, tuple[str, str, str]] = {}
+    for index in np.flatnonzero(~valid):
+        record = columns.record(int(index))
+        error = _error_of(model, record)
+        if error is None:
+            answer = regrade(int(index))
+            low[index], high[index] = answer[0], answer[1]
+            drivers[index] = table.names.add(answer[2])
+            missing[index] = table.names.add(answer[3])
+            valid[index] = True
+        else:
+            errors[int(index)] = error
+    invalid = ~valid
+    out: dict[str, pa.Array] = {}
+    for name in (ID_KEY, *keep):
+        if columns.has(name):
+            out[name] = columns.table.column(name)
+    graded = np.where(valid & (low == high), low, 0).astype(np.int8)
+    out[names.value] = pa.array(graded, mask=invalid | (low != high))
+    out[names.low] = pa.array(low, mask=invalid)
+    out[names.high] = pa.array(high, mask=invalid)
+    lists = pa.array([list(item) for item in table.names.items], type=pa.list_(pa.string()))
+    out[names.drivers] = lists.take(pa.array(drivers, mask=invalid))
+    out["missing"] = lists.take(pa.array(missing, mask=invalid))
+    out[names.version] = pa.array([version]).take(
+        pa.array(np.zeros(rows, dtype=np.int32), mask=invalid)
+    )
+    for position, name in enumerate(ERROR_COLUMNS):
+        distinct: dict[str, int] = {}
+        which = np.zeros(rows, dtype=np.int32)
+        for row, error in errors.items():
+            which[row] = distinct.setdefault(error[position], len(distinct))
+        out[name] = pa.array(list(distinct), type=pa.string()).take(pa.array(which, mask=valid))
+    return pa.table(out)

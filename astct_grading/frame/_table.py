@@ -1,0 +1,256 @@
+"""Reading a table's columns: the frame in, typed numpy arrays out, and one row as a record.
+
+A table arrives as a pyarrow Table or RecordBatch, or as any dataframe narwhals reads (pandas,
+polars...); it is read as Arrow. Its columns are the command line's flat CSV names
+(``astct-grading schema --columns crs``), read by kind:
+
+* a number column: any integer, floating or decimal type (read as float64);
+* a boolean column: boolean;
+* a text column: string (or dictionary-encoded string);
+* a list column: a list of strings.
+
+A null cell is JSON ``null`` in the record (D13: not known). A nested field's null cell (for
+example ``temperature.unit``) leaves the key out of its object, as an empty CSV cell does; the
+object is given when any of its columns holds a value. A column left out of the table is a key
+left out of every record: the model's default applies. A column of another type, or a name that
+is not a column of the scale, is refused for the whole table (:class:`FrameError`): no cell of it
+could be read as the model reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from astct_grading.cli.scales import ID_KEY, CsvColumn, _nearest
+from astct_grading.errors import AstctGradingError
+
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+Codes = npt.NDArray[np.int64]
+
+#: A yes/no cell as a level code: 0 false, 1 true, 2 null (not known).
+FALSE, TRUE, UNKNOWN = 0, 1, 2
+
+
+class FrameError(AstctGradingError):
+    """A table that cannot be graded as a whole: an unknown column or a column of the wrong type.
+
+    Its ``type`` is ``frame_column`` (errors.py, MISUSE_TYPES).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__("frame_column", message)
+
+
+def _kind(column: CsvColumn) -> str:
+    if column.is_list:
+        return "list"
+    if column.is_boolean:
+        return "boolean"
+    if column.is_numeric:
+        return "number"
+    return "text"
+
+
+_CHECKS = {
+    "number": lambda t: pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t),
+    "boolean": pa.types.is_boolean,
+    "text": lambda t: (
+        pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or (pa.types.is_dictionary(t) and pa.types.is_string(t.value_type))
+    ),
+    "list": lambda t: (
+        (pa.types.is_list(t) or pa.types.is_large_list(t))
+        and (
+            pa.types.is_string(t.value_type)
+            or pa.types.is_large_string(t.value_type)
+            or pa.types.is_null(t.value_type)
+        )
+    ),
+}
+_EXPECTED = {
+    "number": "a number type (integer, floating or decimal)",
+    "boolean": "boolean",
+    "text": "string",
+    "list": "a list of strings",
+}
+
+
+def to_arrow(data: Any) -> pa.Table:
+    """The table as pyarrow: a Table or RecordBatch as it is, any other frame through narwhals.
+
+    Example:
+        >>> to_arrow(pa.record_batch({"fever": [True]})).num_rows
+        1
+    """
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, pa.RecordBatch):
+        return pa.Table.from_batches([data])
+    frame = nw.from_native(data, eager_only=True)
+    table: pa.Table = frame.to_arrow()
+    return table
+
+
+def like(data: Any, table: pa.Table) -> Any:
+    """``table`` in the kind of frame ``data`` is (pyarrow stays pyarrow).
+
+    Example:
+        >>> like(pa.table({"a": [1]}), pa.table({"b": [2]})).column_names
+        ['b']
+    """
+    if isinstance(data, pa.Table):
+        return table
+    if isinstance(data, pa.RecordBatch):
+        return (
+            table.combine_chunks().to_batches()[0]
+            if table.num_rows
+            else pa.RecordBatch.from_pylist([], schema=table.schema)
+        )
+    native = nw.get_native_namespace(nw.from_native(data, eager_only=True))
+    return nw.from_arrow(table, backend=native).to_native()
+
+
+class Columns:
+    """A table's columns for one scale, read into numpy by kind.
+
+    Attributes:
+        table: the table (pyarrow), its columns checked.
+        rows: its number of rows.
+    """
+
+    def __init__(
+        self, table: pa.Table, columns: Mapping[str, CsvColumn], keep: Sequence[str] = ()
+    ) -> None:
+        kinds = {name: _kind(column) for name, column in columns.items()}
+        for name in table.column_names:
+            if name == ID_KEY or name in keep:
+                continue
+            if name not in kinds:
+                known = [ID_KEY, *kinds]
+                raise FrameError(
+                    f"unknown column {name!r}{_nearest(name, known)} (the columns are: "
+                    f"{', '.join(known)}; pass other columns to carry through with keep=)"
+                )
+            type_ = table.schema.field(name).type
+            if not (pa.types.is_null(type_) or _CHECKS[kinds[name]](type_)):
+                raise FrameError(f"column {name!r} is {type_}; it must be {_EXPECTED[kinds[name]]}")
+        self.table = table
+        self.rows = table.num_rows
+        self._kinds = kinds
+
+    def has(self, name: str) -> bool:
+        """Whether the table has the column."""
+        return name in self.table.column_names
+
+    def _array(self, name: str) -> pa.Array:
+        return self.table.column(name).combine_chunks()
+
+    def number(self, name: str) -> tuple[Floats, Bools]:
+        """(values, given): the cells as float64 (NaN where null) and where a value is given."""
+        if not self.has(name):
+            return np.full(self.rows, np.nan), np.zeros(self.rows, dtype=bool)
+        array = self._array(name)
+        given = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        if pa.types.is_null(array.type):
+            return np.full(self.rows, np.nan), given
+        if not pa.types.is_floating(array.type) or array.type != pa.float64():
+            array = pc.cast(array, pa.float64(), safe=False)
+        values = np.asarray(array.fill_null(np.nan).to_numpy(zero_copy_only=False), dtype=float)
+        return values, given
+
+    def flag(self, name: str, absent: int) -> Codes:
+        """The cells as codes: :data:`FALSE`, :data:`TRUE`, :data:`UNKNOWN` (null).
+
+        ``absent``: the code of every cell when the column is left out (the model's default).
+        """
+        if not self.has(name):
+            return np.full(self.rows, absent, dtype=np.int64)
+        array = self._array(name)
+        if pa.types.is_null(array.type):
+            return np.full(self.rows, UNKNOWN, dtype=np.int64)
+        codes = _bits(array.buffers()[1], array.offset, len(array)).astype(np.int64)
+        if array.null_count:
+            codes[~_bits(array.buffers()[0], array.offset, len(array))] = UNKNOWN
+        return codes
+
+    def text(self, name: str, codes: Mapping[str, int], other: int) -> Codes:
+        """The cells as codes: ``codes[cell]``, ``other`` for any other text, 0 for null."""
+        if not self.has(name):
+            return np.zeros(self.rows, dtype=np.int64)
+        array = self._array(name)
+        if pa.types.is_null(array.type):
+            return np.zeros(self.rows, dtype=np.int64)
+        return _encode(array, codes, other)
+
+    def lists(self, name: str, codes: Mapping[str, int], other: int) -> tuple[Bools, Codes, Codes]:
+        """(given, offsets, item codes) of a list column; a null item is ``other`` too."""
+        if not self.has(name):
+            return (
+                np.zeros(self.rows, dtype=bool),
+                np.zeros(self.rows + 1, np.int64),
+                np.zeros(0, np.int64),
+            )
+        array = self._array(name)
+        if pa.types.is_null(array.type):
+            return (
+                np.zeros(self.rows, dtype=bool),
+                np.zeros(self.rows + 1, np.int64),
+                np.zeros(0, np.int64),
+            )
+        given = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        offsets = np.asarray(array.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
+        start = offsets[0]
+        items = array.values.slice(start, offsets[-1] - start)
+        offsets = offsets - start
+        # A null list's offsets may still span items: its length is read as 0.
+        lengths = np.where(given, np.diff(offsets), 0)
+        if pa.types.is_null(items.type):
+            item_codes = np.full(len(items), other, dtype=np.int64)
+        else:
+            item_codes = _encode(items, codes, other, null=other)
+        if not given.all():
+            keep = np.repeat(given, np.diff(offsets))
+            item_codes = item_codes[keep]
+            offsets = np.concatenate(([0], np.cumsum(lengths)))
+        return given, offsets, item_codes
+
+    def record(self, index: int) -> dict[str, Any]:
+        """Row ``index`` as the record the per-record path reads (see the module's docstring)."""
+        row = self.table.slice(index, 1).to_pylist()[0]
+        record: dict[str, Any] = {}
+        for name, cell in row.items():
+            if name not in self._kinds:
+                continue
+            number = self._kinds[name] == "number" and cell is not None
+            value = float(cell) if number else cell
+            parent, _, child = name.rpartition(".")
+            if not parent:
+                record[name] = value
+            elif value is not None:
+                record.setdefault(parent, {})[child] = value
+        return record
+
+
+def _bits(buffer: pa.Buffer, offset: int, length: int) -> Bools:
+    """An Arrow bit map (values or validity) as booleans, unpacked in one pass."""
+    packed = np.frombuffer(buffer, dtype=np.uint8)
+    unpacked = np.unpackbits(packed, bitorder="little")[offset : offset + length]
+    return unpacked.view(np.bool_)
+
+
+def _encode(array: pa.Array, codes: Mapping[str, int], other: int, null: int = 0) -> Codes:
+    """Text cells as codes through their distinct values (each looked up once)."""
+    encoded = array if pa.types.is_dictionary(array.type) else pc.dictionary_encode(array)
+    dictionary = encoded.dictionary.to_pylist()
+    lookup = np.array([codes.get(word, other) for word in dictionary] + [null], dtype=np.int64)
+    indices = encoded.indices.fill_null(len(dictionary))
+    return lookup[np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)]
