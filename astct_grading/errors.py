@@ -24,6 +24,8 @@ ERROR_TYPES: dict[str, str] = {
     "fever_conflict": "the fever finding contradicts the recorded temperature (D1, D14)",
     "hypotension_conflict": "hypotension is recorded absent while vasopressors are given (D3, D5)",
     "inotrope_not_vasopressor": "an inotrope (dobutamine...) listed as a vasopressor (D3)",
+    "vasopressor_count": "a vasopressor count is not a whole number 0-6 or 'multiple' (D3)",
+    "vasopressor_count_conflict": "a vasopressor count disagrees with the agents named (D3)",
     "flow_not_applicable": "an oxygen flow or FiO2 was given with room air (D4)",
     "systolic_needs_age": "a systolic pressure was given without the age needed to judge it (D5)",
     "sledai_descriptor_conflict": "a SLEDAI-2K descriptor contradicts its raw value (D16, D17)",

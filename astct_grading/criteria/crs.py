@@ -25,6 +25,8 @@ __all__ = [
     "INOTROPES",
     "LOW_FLOW_MAX_L_MIN",
     "OXYGEN_DEVICES",
+    "VASOPRESSOR_COUNT_MAX",
+    "VASOPRESSOR_COUNT_MULTIPLE",
     "VASOPRESSOR_SYNONYMS",
     "WAIVER_THERAPIES",
     "DeviceRule",
@@ -149,6 +151,13 @@ INOTROPES = frozenset(
     {"dobutamine", "milrinone", "levosimendan", "isoproterenol", "isoprenaline", "enoximone"}
 )
 
+#: A count of vasopressors recorded without all the agents' names: "multiple" means two or more
+#: distinct agents, the exact number not recorded (charts' "multiple vasopressors"; D3).
+VASOPRESSOR_COUNT_MULTIPLE = "multiple"
+#: The most distinct agents a count can hold: the agents D3 accepts. An agent not named is one of
+#: them, and may be vasopressin, which never counts towards "multiple" (D3).
+VASOPRESSOR_COUNT_MAX = len(VasopressorAgent)
+
 #: Hypotension not requiring vasopressors: grade 2 (CRS table).
 HYPOTENSION_NO_VASOPRESSOR_GRADE = 2
 #: One vasopressor, with or without vasopressin (vasopressin alone counts as one): grade 3 (D3).
@@ -248,6 +257,13 @@ CRS_CRITERIA: tuple[Criterion, ...] = (
         "multiple_vasopressors",
         f"multiple vasopressors, excluding vasopressin: grade {MULTIPLE_VASOPRESSOR_GRADE}",
         f"{CRS_TABLE}; D3",
+    ),
+    Criterion(
+        "unnamed_vasopressor",
+        "a vasopressor whose agent is not named may be vasopressin: one or more agents give "
+        f"grade {SINGLE_VASOPRESSOR_GRADE}, and grade {MULTIPLE_VASOPRESSOR_GRADE} only when two "
+        "distinct agents other than vasopressin are certain; otherwise the grade is the range",
+        f"{CRS_TABLE} ('multiple vasopressors (excluding vasopressin)'); D3, D13",
     ),
     Criterion(
         "low_flow",

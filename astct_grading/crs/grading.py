@@ -179,10 +179,11 @@ def _hypotension_domain(
     age: float | None,
     agents: tuple[VasopressorAgent, ...] | None,
     other_cause: bool | None,
+    count: int | str | None = None,
 ) -> _Domain:
     """The hypotension domain (D3, D5); ``systolic`` and ``age`` only when they derive it."""
-    level, detail, missing, derived = hypotension_reading(hypotension, systolic, age, agents)
-    decisions = (_D3 if agents else 0) | (_D5 if derived else 0)
+    level, detail, missing, derived = hypotension_reading(hypotension, systolic, age, agents, count)
+    decisions = (_D3 if agents or count else 0) | (_D5 if derived else 0)
     return _domain("hypotension", not missing, level, other_cause, detail, decisions, missing)
 
 
@@ -312,7 +313,10 @@ def grade_crs(
         fever_recorded = fever_present(temperature.value, temperature.unit)
     agents = None if vasopressors is None else tuple(map(_agent, vasopressors))
     hypo, _ = hypotension_level(
-        hypotension, hypotension_present(hypotension, systolic, age), agents
+        hypotension,
+        hypotension_present(hypotension, systolic, age),
+        agents,
+        checked.vasopressor_count,
     )
     if oxygen is None:
         oxy = _OXYGEN_NOT_ASSESSED
@@ -374,10 +378,11 @@ def _explaining(
     else:
         fever = _recorded_fever(fever_recorded, fever_other_cause)
     agents = None if vasopressors is None else tuple(map(_agent, vasopressors))
+    count = assessment.vasopressor_count
     if hypotension is None and systolic is not None and age is not None:
-        hypo = _hypotension_domain(None, systolic, age, agents, hypotension_other_cause)
+        hypo = _hypotension_domain(None, systolic, age, agents, hypotension_other_cause, count)
     else:
-        hypo = _hypotension_domain(hypotension, None, None, agents, hypotension_other_cause)
+        hypo = _hypotension_domain(hypotension, None, None, agents, hypotension_other_cause, count)
     if oxygen is None:
         oxy = _no_oxygen(hypoxia_other_cause)
     else:

@@ -13,6 +13,7 @@ from pydantic import (
     AfterValidator,
     Field,
     GetJsonSchemaHandler,
+    PlainValidator,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -34,6 +35,8 @@ from astct_grading.core.validation import (
 from astct_grading.criteria.crs import (
     FEVER_MIN_C,
     INOTROPES,
+    VASOPRESSOR_COUNT_MAX,
+    VASOPRESSOR_COUNT_MULTIPLE,
     VASOPRESSOR_SYNONYMS,
     OxygenDevice,
     VasopressorAgent,
@@ -46,6 +49,7 @@ __all__ = [
     "OxygenSupport",
     "SystolicMmhg",
     "Vasopressor",
+    "VasopressorCount",
 ]
 
 
@@ -137,6 +141,37 @@ class Vasopressor(InputModel):
         return {"anyOf": [dict(schema), _AGENT_SCHEMA]}
 
 
+def _vasopressor_count(value: Any) -> int | str:
+    """A count of distinct vasopressor agents, 0-6, or ``"multiple"`` (two or more; D3, D15)."""
+    if value == VASOPRESSOR_COUNT_MULTIPLE or (
+        type(value) is int and 0 <= value <= VASOPRESSOR_COUNT_MAX
+    ):
+        return value  # type: ignore[no-any-return]
+    raise PydanticCustomError(
+        "vasopressor_count",
+        "a vasopressor count is a whole number of distinct agents from 0 to {most}, or "
+        "'multiple' (two or more, the number not recorded), not {value} (D3)",
+        {"most": VASOPRESSOR_COUNT_MAX, "value": repr(value)},
+    )
+
+
+#: The number of distinct vasopressor agents given, named or not: 0-6 (the agents D3 accepts),
+#: or ``"multiple"``: two or more, the number not recorded (D3). Booleans and text numbers are
+#: refused (D15).
+VasopressorCount = Annotated[
+    int | Literal["multiple"],
+    PlainValidator(_vasopressor_count),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": VASOPRESSOR_COUNT_MAX},
+                {"const": VASOPRESSOR_COUNT_MULTIPLE},
+            ]
+        }
+    ),
+]
+
+
 @dataclass(frozen=True, slots=True)
 class CrsOptions:
     """Named alternatives to the default readings (docs/decisions.md).
@@ -200,6 +235,12 @@ class CrsAssessment(InputModel):
     """Age in decimal years, for the systolic-pressure helper (D5)."""
     vasopressors: tuple[Vasopressor, ...] | None = None
     """The vasopressors given for hypotension; an empty list means none (D3)."""
+    vasopressor_count: VasopressorCount | None = None
+    """How many distinct vasopressor agents were given, named or not: 0-6, or ``"multiple"``
+    (two or more, the number not recorded), for charts that record "one vasopressor" or
+    "multiple vasopressors" without (all) the agents. The agents named in ``vasopressors`` are
+    among them, and the rest are agents not named: each may be vasopressin, which never counts
+    towards "multiple" (D3), so the grade is a range when that could decide it (D13)."""
     hypotension_other_cause: Flag | None = False
     """The hypotension is attributable to another cause (e.g. sepsis); it then does not count."""
     oxygen: OxygenSupport | None = None
@@ -221,14 +262,38 @@ class CrsAssessment(InputModel):
                 "fever={fever} contradicts the temperature {temperature} (fever is ≥ 38.0 °C)",
                 {"fever": "true" if self.fever else "false", "temperature": str(self.temperature)},
             )
-        if self.hypotension is False and self.vasopressors:
+        count = self.vasopressor_count
+        if self.hypotension is False and (self.vasopressors or count not in (None, 0)):
             raise PydanticCustomError(
                 "hypotension_conflict",
                 "hypotension is recorded absent while vasopressors are given",
             )
+        if count is not None:
+            _count_agrees(count, self.vasopressors)
         if self.systolic_bp_mmhg is not None and self.age_years is None:
             raise PydanticCustomError(
                 "systolic_needs_age",
                 "systolic_bp_mmhg needs age_years: the hypotension threshold depends on age (D5)",
             )
         return self
+
+
+def _count_agrees(count: int | str, vasopressors: tuple[Vasopressor, ...] | None) -> None:
+    """``vasopressor_count`` agrees with the agents named (D3): it counts them and may add more."""
+    if vasopressors is None:
+        return
+    named = len({entry.agent for entry in vasopressors})
+    if not vasopressors and count != 0:
+        raise PydanticCustomError(
+            "vasopressor_count_conflict",
+            "vasopressors is an empty list (none given), but vasopressor_count is {count}; leave "
+            "vasopressors out when the agents are not named (D3)",
+            {"count": str(count)},
+        )
+    if count != VASOPRESSOR_COUNT_MULTIPLE and named > int(count):
+        raise PydanticCustomError(
+            "vasopressor_count_conflict",
+            "vasopressor_count is {count}, but vasopressors names {named} distinct agents; the "
+            "count includes the agents named (D3)",
+            {"count": str(count), "named": named},
+        )
