@@ -21,6 +21,8 @@ from astct_grading.criteria.astct import CRITERIA_VERSION, DEATH_GRADE, LEE_2019
 __all__ = [
     "CRITERIA_VERSION",
     "CRS_CRITERIA",
+    "CTCAE_GRADE_MAX",
+    "CTCAE_GRADE_MIN",
     "FEVER_MIN_C",
     "INOTROPES",
     "LOW_FLOW_MAX_L_MIN",
@@ -180,6 +182,14 @@ WAIVER_THERAPIES = frozenset(
         "other_anticytokine",
     }
 )
+
+# --- Organ toxicity (recorded, never graded) --------------------------------------------------
+
+#: Organ toxicities associated with CRS may be graded by CTCAE v5.0 (grades 1-5) but do not
+#: influence the CRS grade (CRS table footnote; rules.md §1.4; D2). They are accepted as CTCAE
+#: grades 1-5 per organ, reported in ``excluded`` and never read by the grade.
+CTCAE_GRADE_MIN = 1
+CTCAE_GRADE_MAX = 5
 
 # --- Paediatric hypotension (D5 helper) ------------------------------------------------------
 

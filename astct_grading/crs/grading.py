@@ -268,7 +268,9 @@ def grade_crs(
     CRS needs fever (≥ 38.0 °C, not attributable to another cause) unless the post-treatment waiver
     applies (D1); its grade is then the worse of hypotension (by the vasopressors needed, D3, D5)
     and hypoxia (by the oxygen device and flow, D4), each not attributable to another cause (D2).
-    Death principally due to CRS is grade 5 (D6). Missing inputs give a range (D13).
+    Death principally due to CRS is grade 5 (D6). Organ toxicities (CTCAE grades per organ) are
+    reported in ``excluded`` and never change the grade (CRS table footnote; D2). Missing inputs
+    give a range (D13).
 
     Args:
         assessment: a :class:`CrsAssessment`, or a mapping validated into one.
@@ -414,6 +416,15 @@ def _explaining(
     )
     if not fever.counts[1]:
         explanation += _NO_CRS_FEVER[waiver_given]
+    excluded: tuple[str, ...] = ()
+    organs = assessment.organ_toxicity
+    if organs:
+        # Recorded, never graded: the CRS table footnote excludes organ toxicity (D2).
+        decisions |= _D2
+        excluded = tuple(f"{_ORGAN_PREFIX}{organ}" for organ in organs)
+        explanation += "; organ toxicity recorded, not graded (D2): " + ", ".join(
+            f"{organ} CTCAE grade {grade}" for organ, grade in organs.items()
+        )
     if missing:
         explanation += "; open until given: " + ", ".join(missing)
     return (
@@ -422,9 +433,13 @@ def _explaining(
         missing,
         _DECISIONS[decisions],
         explanation + ".",
-        (),
+        excluded,
         None,
     )
+
+
+#: How an organ toxicity is named in ``excluded``: ``organ_toxicity.<organ>``.
+_ORGAN_PREFIX = "organ_toxicity."
 
 
 #: The input fields behind each position crs_bounds returns: the levels, then death.

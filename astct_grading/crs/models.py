@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     Field,
     GetJsonSchemaHandler,
     PlainValidator,
@@ -30,9 +31,12 @@ from astct_grading.core.validation import (
     InputModel,
     Temperature,
     _Finite,
+    _number,
     _within,
 )
 from astct_grading.criteria.crs import (
+    CTCAE_GRADE_MAX,
+    CTCAE_GRADE_MIN,
     FEVER_MIN_C,
     INOTROPES,
     VASOPRESSOR_COUNT_MAX,
@@ -46,6 +50,8 @@ __all__ = [
     "DEFAULT_OPTIONS",
     "CrsAssessment",
     "CrsOptions",
+    "CtcaeGrade",
+    "OrganName",
     "OxygenSupport",
     "SystolicMmhg",
     "Vasopressor",
@@ -172,6 +178,18 @@ VasopressorCount = Annotated[
 ]
 
 
+#: A CTCAE v5.0 grade, 1-5, of an organ toxicity recorded with CRS (D15: booleans and text are
+#: refused). Recorded only: organ toxicity never changes the CRS grade (CRS table footnote; D2).
+CtcaeGrade = Annotated[
+    int,
+    Field(ge=CTCAE_GRADE_MIN, le=CTCAE_GRADE_MAX),
+    BeforeValidator(_number),
+    WithJsonSchema({"type": "integer", "minimum": CTCAE_GRADE_MIN, "maximum": CTCAE_GRADE_MAX}),
+]
+#: The organ (or CTCAE term) an organ toxicity is recorded for, as the record names it.
+OrganName = Annotated[str, Field(min_length=1, max_length=64)]
+
+
 @dataclass(frozen=True, slots=True)
 class CrsOptions:
     """Named alternatives to the default readings (docs/decisions.md).
@@ -249,6 +267,11 @@ class CrsAssessment(InputModel):
     """The oxygen need is attributable to another cause (e.g. pneumonia, home oxygen)."""
     death_due_to_crs: Flag | None = False
     """The patient died and CRS was the principal cause (grade 5, D6)."""
+    organ_toxicity: dict[OrganName, CtcaeGrade] | None = None
+    """Organ toxicities recorded with CRS, as a CTCAE v5.0 grade (1-5) per organ, e.g.
+    ``{"hepatic": 3, "renal": 2}``, as records graded by older scales carry them. ASTCT 2019
+    excludes them from the CRS grade (CRS table footnote; D2): they are reported in the result's
+    ``excluded`` and never change the grade (a CTCAE grade 5 is not CRS grade 5, D6)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> CrsAssessment:

@@ -12,6 +12,8 @@ from astct_grading.core.validation import (
     Temperature,
 )
 from astct_grading.criteria.crs import (
+    CTCAE_GRADE_MAX,
+    CTCAE_GRADE_MIN,
     FEVER_MIN_C,
     LOW_FLOW_MAX_L_MIN,
     NEONATE_MAX_YEARS,
@@ -193,6 +195,16 @@ def _counted(
     return named, count
 
 
+#: Organs (CTCAE v5.0 terms as charts name them) with a CTCAE grade 1-5, on the ends of the range.
+_organ_toxicities = st.dictionaries(
+    st.sampled_from(["hepatic", "renal", "cardiac", "pulmonary", "coagulation", "neurological"]),
+    st.sampled_from([CTCAE_GRADE_MIN, CTCAE_GRADE_MAX])
+    | st.integers(CTCAE_GRADE_MIN, CTCAE_GRADE_MAX),
+    min_size=1,
+    max_size=3,
+)
+
+
 #: Ages on the PALS age bands of the systolic helper (D5).
 _PALS_AGES = [NEONATE_MAX_YEARS, 0.5, 1.0, 5.0, 10.0, 10.5, 40.0]
 
@@ -277,6 +289,8 @@ def _crs_dicts(draw: st.DrawFn, completeness: str, in_course: bool = False) -> R
     record["hypoxia_other_cause"] = draw(_CAUSES)
     if not in_course:  # a course records death once (Death)
         record["death_due_to_crs"] = draw(st.sampled_from([False, False, True]))
+    if draw(st.integers(0, 3)) == 0:  # recorded by older scales, never graded (D2)
+        record["organ_toxicity"] = draw(_organ_toxicities)
 
     slots = [s for s in _CRS_SLOTS if s in record or s in {"temperature", "vasopressors"}]
     for slot in _slots_to_blank(draw, slots, completeness):
