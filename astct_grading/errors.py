@@ -32,6 +32,7 @@ ERROR_TYPES: dict[str, str] = {
     "sledai_window": "a SLEDAI-2K look-back window other than 10 or 30 days (D18)",
     "visit_order": "a follow-up visit is dated before the baseline visit",
     "ice_total_conflict": "an ICE total disagrees with the items given (D10)",
+    "ice_domain_conflict": "an ICE domain subtotal disagrees with its items given (D10)",
     "capd_total_conflict": "a CAPD total disagrees with the answers given (D8)",
     "not_performed_with_score": "an instrument recorded as not performed has answers or a total",
     "capd_sedation_conflict": "RASS contradicts the CAPD record (RASS <= -4 is not assessable, D8)",

@@ -161,6 +161,12 @@ _ICE_CORRUPTIONS: tuple[Corruption, ...] = (
     _all(*(_set(name, 1) for name in _ICE_NAMES), _set("total", 9)),
     _all(_set("not_performed", "unarousable"), _set("total", 0)),
     _set("not_performed", "asleep"),
+    _set("orientation", 5),
+    _set("naming", -1),
+    _set("attention", True),
+    _all(_set("orientation", 4), _set("orientation_year", 0)),
+    _all(_set("writing", 0), _set("writes_sentence", 1)),
+    _all(_set("naming", 3), _set("total", 2), _set("orientation", 0)),
 )
 _CAPD_CORRUPTIONS: tuple[Corruption, ...] = (
     _set("eye_contact", "occasionally"),

@@ -41,6 +41,7 @@ from astct_grading.icans import (
     score_capd,
     score_ice,
 )
+from astct_grading.icans.ice import ice_open_items
 from astct_grading.sle.response import (
     DorisInput,
     LldasInput,
@@ -99,11 +100,7 @@ def _crs_unknown(a: CrsAssessment, in_course: bool = False) -> bool:
 
 
 def _ice_unknown(ice: IceAssessment) -> bool:
-    return (
-        ice.total is None
-        and ice.not_performed is None
-        and None in [getattr(ice, n) for n in ICE_NAMES]
-    )
+    return bool(ice_open_items(ice))  # items neither recorded nor in a subtotal or total
 
 
 def _capd_unknown(capd: CapdAssessment) -> bool:
