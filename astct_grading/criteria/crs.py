@@ -21,10 +21,14 @@ from astct_grading.criteria.astct import CRITERIA_VERSION, DEATH_GRADE, LEE_2019
 __all__ = [
     "CRITERIA_VERSION",
     "CRS_CRITERIA",
+    "CTCAE_GRADE_MAX",
+    "CTCAE_GRADE_MIN",
     "FEVER_MIN_C",
     "INOTROPES",
     "LOW_FLOW_MAX_L_MIN",
     "OXYGEN_DEVICES",
+    "VASOPRESSOR_COUNT_MAX",
+    "VASOPRESSOR_COUNT_MULTIPLE",
     "VASOPRESSOR_SYNONYMS",
     "WAIVER_THERAPIES",
     "DeviceRule",
@@ -149,6 +153,13 @@ INOTROPES = frozenset(
     {"dobutamine", "milrinone", "levosimendan", "isoproterenol", "isoprenaline", "enoximone"}
 )
 
+#: A count of vasopressors recorded without all the agents' names: "multiple" means two or more
+#: distinct agents, the exact number not recorded (charts' "multiple vasopressors"; D3).
+VASOPRESSOR_COUNT_MULTIPLE = "multiple"
+#: The most distinct agents a count can hold: the agents D3 accepts. An agent not named is one of
+#: them, and may be vasopressin, which never counts towards "multiple" (D3).
+VASOPRESSOR_COUNT_MAX = len(VasopressorAgent)
+
 #: Hypotension not requiring vasopressors: grade 2 (CRS table).
 HYPOTENSION_NO_VASOPRESSOR_GRADE = 2
 #: One vasopressor, with or without vasopressin (vasopressin alone counts as one): grade 3 (D3).
@@ -171,6 +182,14 @@ WAIVER_THERAPIES = frozenset(
         "other_anticytokine",
     }
 )
+
+# --- Organ toxicity (recorded, never graded) --------------------------------------------------
+
+#: Organ toxicities associated with CRS may be graded by CTCAE v5.0 (grades 1-5) but do not
+#: influence the CRS grade (CRS table footnote; rules.md §1.4; D2). They are accepted as CTCAE
+#: grades 1-5 per organ, reported in ``excluded`` and never read by the grade.
+CTCAE_GRADE_MIN = 1
+CTCAE_GRADE_MAX = 5
 
 # --- Paediatric hypotension (D5 helper) ------------------------------------------------------
 
@@ -248,6 +267,13 @@ CRS_CRITERIA: tuple[Criterion, ...] = (
         "multiple_vasopressors",
         f"multiple vasopressors, excluding vasopressin: grade {MULTIPLE_VASOPRESSOR_GRADE}",
         f"{CRS_TABLE}; D3",
+    ),
+    Criterion(
+        "unnamed_vasopressor",
+        "a vasopressor whose agent is not named may be vasopressin: one or more agents give "
+        f"grade {SINGLE_VASOPRESSOR_GRADE}, and grade {MULTIPLE_VASOPRESSOR_GRADE} only when two "
+        "distinct agents other than vasopressin are certain; otherwise the grade is the range",
+        f"{CRS_TABLE} ('multiple vasopressors (excluding vasopressin)'); D3, D13",
     ),
     Criterion(
         "low_flow",

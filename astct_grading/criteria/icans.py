@@ -33,6 +33,7 @@ __all__ = [
     "EXCLUDED_FEATURES",
     "ICANS_CRITERIA",
     "ICE_BANDS",
+    "ICE_DOMAINS",
     "ICE_ITEMS",
     "ICE_MAX",
     "ICE_MIN_AGE_YEARS",
@@ -121,6 +122,19 @@ ICE_ITEMS: tuple[IceItem, ...] = (
 
 #: The ICE total is 0-10 (ICE table; D10).
 ICE_MAX = 10
+
+#: The ICE's five domains, each a subtotal of its items (ICE table: orientation 4 points, naming
+#: 3, following commands 1, writing 1, attention 1; D10), by the field name of the subtotal in
+#: :class:`~astct_grading.icans.IceAssessment`. A domain's most points is its number of items.
+ICE_DOMAINS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "orientation": tuple(item.name for item in ICE_ITEMS[0:4]),
+        "naming": tuple(item.name for item in ICE_ITEMS[4:7]),
+        "commands": (ICE_ITEMS[7].name,),
+        "writing": (ICE_ITEMS[8].name,),
+        "attention": (ICE_ITEMS[9].name,),
+    }
+)
 
 #: ICE score -> ICANS grade (adult table, ICE row; D10): 10 none, 7-9 grade 1, 3-6 grade 2,
 #: 0-2 grade 3. Each band is (lowest score, highest score, grade).

@@ -32,6 +32,8 @@ from astct_grading.criteria.crs import (
     MULTIPLE_VASOPRESSOR_GRADE,
     OXYGEN_DEVICES,
     SINGLE_VASOPRESSOR_GRADE,
+    VASOPRESSOR_COUNT_MAX,
+    VASOPRESSOR_COUNT_MULTIPLE,
     OxygenDevice,
     VasopressorAgent,
     systolic_threshold_mmhg,
@@ -51,6 +53,7 @@ __all__ = [
     "hypoxia_level",
     "hypoxia_reading",
     "vasopressor_grade",
+    "vasopressor_level",
 ]
 
 #: The levels :func:`crs_rule` reads, in its order of arguments; :func:`crs_bounds` gives the
@@ -96,6 +99,56 @@ def vasopressor_grade(agents: Sequence[VasopressorAgent]) -> int:
     if len(others) >= 2:
         return MULTIPLE_VASOPRESSOR_GRADE
     return SINGLE_VASOPRESSOR_GRADE
+
+
+_VASOPRESSIN = VasopressorAgent.VASOPRESSIN
+#: The agents other than vasopressin D3 accepts: an agent not named that is not vasopressin is one.
+_NON_VASOPRESSIN_MAX = VASOPRESSOR_COUNT_MAX - 1
+
+
+@lru_cache(maxsize=256)
+def vasopressor_level(agents: tuple[VasopressorAgent, ...], count: int | str) -> Ints:
+    """The hypotension grade level of the vasopressors given, some perhaps not named (D3, D13).
+
+    ``count`` is the number of distinct agents given, named or not (``"multiple"``: two or
+    more). The agents not named are distinct from the named ones and from each other, and any
+    one of them may be vasopressin (when it is not named), which never counts towards "multiple":
+    the level is the range of :func:`vasopressor_grade` over every way to name them.
+
+    Args:
+        agents: the agents named (repeats allowed), all among the ``count``.
+        count: the number of distinct agents given, 0-6, or ``"multiple"``.
+
+    Returns:
+        The grade's values: (0,) for none, (3,) or (4,) when determined, (3, 4) when an unnamed
+        agent being vasopressin or not decides it.
+
+    Example:
+        >>> V = VasopressorAgent
+        >>> vasopressor_level((), 1), vasopressor_level((), "multiple")
+        ((3,), (3, 4))
+        >>> vasopressor_level((V.VASOPRESSIN,), 3), vasopressor_level((V.DOPAMINE,), 2)
+        ((4,), (3, 4))
+    """
+    named = set(agents)
+    others = len(named - {_VASOPRESSIN})
+    vasopressin_free = _VASOPRESSIN not in named  # an agent not named may still be vasopressin
+    if count == VASOPRESSOR_COUNT_MULTIPLE:
+        fewest, most = max(0, 2 - len(named)), VASOPRESSOR_COUNT_MAX - len(named)
+    else:
+        fewest = most = int(count) - len(named)
+    grades: set[int] = set()
+    for unnamed in range(fewest, most + 1):
+        if not named and not unnamed:
+            grades.add(0)
+            continue
+        # Every way to name the unnamed agents: vasopressin among them (when free) or not.
+        least = max(others + unnamed - (1 if unnamed and vasopressin_free else 0), 0)
+        for non_vasopressin in (least, min(others + unnamed, _NON_VASOPRESSIN_MAX)):
+            grades.add(
+                MULTIPLE_VASOPRESSOR_GRADE if non_vasopressin >= 2 else SINGLE_VASOPRESSOR_GRADE
+            )
+    return _ends(min(grades), max(grades))
 
 
 def crs_rule(
@@ -227,18 +280,28 @@ def hypotension_level(
     hypotension: bool | None,
     present: bool | None,
     agents: tuple[VasopressorAgent, ...] | None,
+    count: int | str | None = None,
 ) -> tuple[Ints, tuple[str, ...]]:
     """(hypotension grade level, the inputs whose absence leaves it open) (D3, D5).
 
     ``present`` is :func:`hypotension_present`; ``agents`` are the vasopressors given (empty:
-    none), None when not assessed.
+    none), None when not assessed; ``count`` is ``vasopressor_count`` (the distinct agents given,
+    named or not), None when not recorded.
 
     Example:
         >>> hypotension_level(True, True, None)
         ((2, 4), ('vasopressors',))
         >>> hypotension_level(None, None, ())
         ((0, 2), ('hypotension',))
+        >>> hypotension_level(True, True, None, "multiple")  # one may be vasopressin (D3)
+        ((3, 4), ('vasopressors',))
     """
+    if count is not None:
+        if count == 0:
+            agents = ()
+        else:
+            level = vasopressor_level(agents or (), count)
+            return level, ("vasopressors",) if len(level) > 1 else ()
     if agents:
         return (vasopressor_grade(agents),), ()
     if hypotension is False:
@@ -260,6 +323,7 @@ def hypotension_reading(
     systolic: float | None,
     age: float | None,
     agents: tuple[VasopressorAgent, ...] | None,
+    count: int | str | None = None,
 ) -> tuple[Ints, str, tuple[str, ...], bool]:
     """(hypotension grade level, detail, missing fields, derived from systolic pressure) (D3, D5).
 
@@ -268,10 +332,14 @@ def hypotension_reading(
     Example:
         >>> hypotension_reading(True, None, None, None)
         ((2, 4), 'hypotension, vasopressors not assessed', ('vasopressors',), False)
+        >>> hypotension_reading(True, None, None, None, 1)[1]
+        'hypotension on 1 vasopressor (not named)'
     """
     present = hypotension_present(hypotension, systolic, age)
     derived = present is not hypotension
-    level, missing = hypotension_level(hypotension, present, agents)
+    level, missing = hypotension_level(hypotension, present, agents, count)
+    if count is not None and count != 0:
+        return level, _counted_detail(agents or (), count, level), missing, False
     detail_bp = ""
     if derived and age is not None:  # derived: systolic and age are given
         relation = "<" if present else "≥"
@@ -292,6 +360,33 @@ def hypotension_reading(
     else:
         detail = "hypotension not assessed"
     return level, detail, missing, derived
+
+
+def _counted_detail(agents: tuple[VasopressorAgent, ...], count: int | str, level: Ints) -> str:
+    """The vasopressors in words when a count is recorded, saying what an unnamed agent may be."""
+    names = list(dict.fromkeys(agent.value for agent in agents))
+    if count == VASOPRESSOR_COUNT_MULTIPLE:
+        counted = "multiple vasopressors (2 or more"
+    else:
+        counted = f"{count} vasopressor{'s' if count != 1 else ''} ("
+    unnamed = "not named" if not names else f"named: {', '.join(names)}; the rest not named"
+    if count != VASOPRESSOR_COUNT_MULTIPLE and len(names) == count:
+        unnamed = ", ".join(names)
+    if count == VASOPRESSOR_COUNT_MULTIPLE:
+        unnamed = f"; {unnamed}" if names else ", not named"
+    detail = f"hypotension on {counted}{unnamed})"
+    if len(level) > 1:
+        if VasopressorAgent.VASOPRESSIN in agents:
+            detail += (
+                ": vasopressin, named, does not count towards multiple vasopressors, and the "
+                "number of other agents is not recorded (D3)"
+            )
+        else:
+            detail += (
+                ": an agent not named may be vasopressin, which does not count towards "
+                "multiple vasopressors (D3)"
+            )
+    return detail
 
 
 def hypoxia_level(

@@ -179,10 +179,11 @@ def _hypotension_domain(
     age: float | None,
     agents: tuple[VasopressorAgent, ...] | None,
     other_cause: bool | None,
+    count: int | str | None = None,
 ) -> _Domain:
     """The hypotension domain (D3, D5); ``systolic`` and ``age`` only when they derive it."""
-    level, detail, missing, derived = hypotension_reading(hypotension, systolic, age, agents)
-    decisions = (_D3 if agents else 0) | (_D5 if derived else 0)
+    level, detail, missing, derived = hypotension_reading(hypotension, systolic, age, agents, count)
+    decisions = (_D3 if agents or count else 0) | (_D5 if derived else 0)
     return _domain("hypotension", not missing, level, other_cause, detail, decisions, missing)
 
 
@@ -267,7 +268,9 @@ def grade_crs(
     CRS needs fever (≥ 38.0 °C, not attributable to another cause) unless the post-treatment waiver
     applies (D1); its grade is then the worse of hypotension (by the vasopressors needed, D3, D5)
     and hypoxia (by the oxygen device and flow, D4), each not attributable to another cause (D2).
-    Death principally due to CRS is grade 5 (D6). Missing inputs give a range (D13).
+    Death principally due to CRS is grade 5 (D6). Organ toxicities (CTCAE grades per organ) are
+    reported in ``excluded`` and never change the grade (CRS table footnote; D2). Missing inputs
+    give a range (D13).
 
     Args:
         assessment: a :class:`CrsAssessment`, or a mapping validated into one.
@@ -312,7 +315,10 @@ def grade_crs(
         fever_recorded = fever_present(temperature.value, temperature.unit)
     agents = None if vasopressors is None else tuple(map(_agent, vasopressors))
     hypo, _ = hypotension_level(
-        hypotension, hypotension_present(hypotension, systolic, age), agents
+        hypotension,
+        hypotension_present(hypotension, systolic, age),
+        agents,
+        checked.vasopressor_count,
     )
     if oxygen is None:
         oxy = _OXYGEN_NOT_ASSESSED
@@ -374,10 +380,11 @@ def _explaining(
     else:
         fever = _recorded_fever(fever_recorded, fever_other_cause)
     agents = None if vasopressors is None else tuple(map(_agent, vasopressors))
+    count = assessment.vasopressor_count
     if hypotension is None and systolic is not None and age is not None:
-        hypo = _hypotension_domain(None, systolic, age, agents, hypotension_other_cause)
+        hypo = _hypotension_domain(None, systolic, age, agents, hypotension_other_cause, count)
     else:
-        hypo = _hypotension_domain(hypotension, None, None, agents, hypotension_other_cause)
+        hypo = _hypotension_domain(hypotension, None, None, agents, hypotension_other_cause, count)
     if oxygen is None:
         oxy = _no_oxygen(hypoxia_other_cause)
     else:
@@ -409,6 +416,15 @@ def _explaining(
     )
     if not fever.counts[1]:
         explanation += _NO_CRS_FEVER[waiver_given]
+    excluded: tuple[str, ...] = ()
+    organs = assessment.organ_toxicity
+    if organs:
+        # Recorded, never graded: the CRS table footnote excludes organ toxicity (D2).
+        decisions |= _D2
+        excluded = tuple(f"{_ORGAN_PREFIX}{organ}" for organ in organs)
+        explanation += "; organ toxicity recorded, not graded (D2): " + ", ".join(
+            f"{organ} CTCAE grade {grade}" for organ, grade in organs.items()
+        )
     if missing:
         explanation += "; open until given: " + ", ".join(missing)
     return (
@@ -417,9 +433,13 @@ def _explaining(
         missing,
         _DECISIONS[decisions],
         explanation + ".",
-        (),
+        excluded,
         None,
     )
+
+
+#: How an organ toxicity is named in ``excluded``: ``organ_toxicity.<organ>``.
+_ORGAN_PREFIX = "organ_toxicity."
 
 
 #: The input fields behind each position crs_bounds returns: the levels, then death.

@@ -11,8 +11,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     Field,
     GetJsonSchemaHandler,
+    PlainValidator,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -29,11 +31,16 @@ from astct_grading.core.validation import (
     InputModel,
     Temperature,
     _Finite,
+    _number,
     _within,
 )
 from astct_grading.criteria.crs import (
+    CTCAE_GRADE_MAX,
+    CTCAE_GRADE_MIN,
     FEVER_MIN_C,
     INOTROPES,
+    VASOPRESSOR_COUNT_MAX,
+    VASOPRESSOR_COUNT_MULTIPLE,
     VASOPRESSOR_SYNONYMS,
     OxygenDevice,
     VasopressorAgent,
@@ -43,9 +50,12 @@ __all__ = [
     "DEFAULT_OPTIONS",
     "CrsAssessment",
     "CrsOptions",
+    "CtcaeGrade",
+    "OrganName",
     "OxygenSupport",
     "SystolicMmhg",
     "Vasopressor",
+    "VasopressorCount",
 ]
 
 
@@ -137,6 +147,49 @@ class Vasopressor(InputModel):
         return {"anyOf": [dict(schema), _AGENT_SCHEMA]}
 
 
+def _vasopressor_count(value: Any) -> int | str:
+    """A count of distinct vasopressor agents, 0-6, or ``"multiple"`` (two or more; D3, D15)."""
+    if value == VASOPRESSOR_COUNT_MULTIPLE or (
+        type(value) is int and 0 <= value <= VASOPRESSOR_COUNT_MAX
+    ):
+        return value  # type: ignore[no-any-return]
+    raise PydanticCustomError(
+        "vasopressor_count",
+        "a vasopressor count is a whole number of distinct agents from 0 to {most}, or "
+        "'multiple' (two or more, the number not recorded), not {value} (D3)",
+        {"most": VASOPRESSOR_COUNT_MAX, "value": repr(value)},
+    )
+
+
+#: The number of distinct vasopressor agents given, named or not: 0-6 (the agents D3 accepts),
+#: or ``"multiple"``: two or more, the number not recorded (D3). Booleans and text numbers are
+#: refused (D15).
+VasopressorCount = Annotated[
+    int | Literal["multiple"],
+    PlainValidator(_vasopressor_count),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": VASOPRESSOR_COUNT_MAX},
+                {"const": VASOPRESSOR_COUNT_MULTIPLE},
+            ]
+        }
+    ),
+]
+
+
+#: A CTCAE v5.0 grade, 1-5, of an organ toxicity recorded with CRS (D15: booleans and text are
+#: refused). Recorded only: organ toxicity never changes the CRS grade (CRS table footnote; D2).
+CtcaeGrade = Annotated[
+    int,
+    Field(ge=CTCAE_GRADE_MIN, le=CTCAE_GRADE_MAX),
+    BeforeValidator(_number),
+    WithJsonSchema({"type": "integer", "minimum": CTCAE_GRADE_MIN, "maximum": CTCAE_GRADE_MAX}),
+]
+#: The organ (or CTCAE term) an organ toxicity is recorded for, as the record names it.
+OrganName = Annotated[str, Field(min_length=1, max_length=64)]
+
+
 @dataclass(frozen=True, slots=True)
 class CrsOptions:
     """Named alternatives to the default readings (docs/decisions.md).
@@ -200,6 +253,12 @@ class CrsAssessment(InputModel):
     """Age in decimal years, for the systolic-pressure helper (D5)."""
     vasopressors: tuple[Vasopressor, ...] | None = None
     """The vasopressors given for hypotension; an empty list means none (D3)."""
+    vasopressor_count: VasopressorCount | None = None
+    """How many distinct vasopressor agents were given, named or not: 0-6, or ``"multiple"``
+    (two or more, the number not recorded), for charts that record "one vasopressor" or
+    "multiple vasopressors" without (all) the agents. The agents named in ``vasopressors`` are
+    among them, and the rest are agents not named: each may be vasopressin, which never counts
+    towards "multiple" (D3), so the grade is a range when that could decide it (D13)."""
     hypotension_other_cause: Flag | None = False
     """The hypotension is attributable to another cause (e.g. sepsis); it then does not count."""
     oxygen: OxygenSupport | None = None
@@ -208,6 +267,11 @@ class CrsAssessment(InputModel):
     """The oxygen need is attributable to another cause (e.g. pneumonia, home oxygen)."""
     death_due_to_crs: Flag | None = False
     """The patient died and CRS was the principal cause (grade 5, D6)."""
+    organ_toxicity: dict[OrganName, CtcaeGrade] | None = None
+    """Organ toxicities recorded with CRS, as a CTCAE v5.0 grade (1-5) per organ, e.g.
+    ``{"hepatic": 3, "renal": 2}``, as records graded by older scales carry them. ASTCT 2019
+    excludes them from the CRS grade (CRS table footnote; D2): they are reported in the result's
+    ``excluded`` and never change the grade (a CTCAE grade 5 is not CRS grade 5, D6)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> CrsAssessment:
@@ -221,14 +285,38 @@ class CrsAssessment(InputModel):
                 "fever={fever} contradicts the temperature {temperature} (fever is ≥ 38.0 °C)",
                 {"fever": "true" if self.fever else "false", "temperature": str(self.temperature)},
             )
-        if self.hypotension is False and self.vasopressors:
+        count = self.vasopressor_count
+        if self.hypotension is False and (self.vasopressors or count not in (None, 0)):
             raise PydanticCustomError(
                 "hypotension_conflict",
                 "hypotension is recorded absent while vasopressors are given",
             )
+        if count is not None:
+            _count_agrees(count, self.vasopressors)
         if self.systolic_bp_mmhg is not None and self.age_years is None:
             raise PydanticCustomError(
                 "systolic_needs_age",
                 "systolic_bp_mmhg needs age_years: the hypotension threshold depends on age (D5)",
             )
         return self
+
+
+def _count_agrees(count: int | str, vasopressors: tuple[Vasopressor, ...] | None) -> None:
+    """``vasopressor_count`` agrees with the agents named (D3): it counts them and may add more."""
+    if vasopressors is None:
+        return
+    named = len({entry.agent for entry in vasopressors})
+    if not vasopressors and count != 0:
+        raise PydanticCustomError(
+            "vasopressor_count_conflict",
+            "vasopressors is an empty list (none given), but vasopressor_count is {count}; leave "
+            "vasopressors out when the agents are not named (D3)",
+            {"count": str(count)},
+        )
+    if count != VASOPRESSOR_COUNT_MULTIPLE and named > int(count):
+        raise PydanticCustomError(
+            "vasopressor_count_conflict",
+            "vasopressor_count is {count}, but vasopressors names {named} distinct agents; the "
+            "count includes the agents named (D3)",
+            {"count": str(count), "named": named},
+        )

@@ -44,7 +44,7 @@ from astct_grading.icans.findings import (
     motor_outcome,
     seizure_outcome,
 )
-from astct_grading.icans.ice import ICE_NAMES, IceAssessment, ice_points
+from astct_grading.icans.ice import IceAssessment, ice_open_items
 from astct_grading.icans.models import (
     DEFAULT_OPTIONS,
     IcansAssessment,
@@ -74,7 +74,6 @@ _INPUT_FIELDS: tuple[tuple[tuple[str, ...] | None, ...], ...] = (
     (("motor",), ("motor_other_cause",)),
     (("icp",), ("icp_other_cause",)),
 )
-_ICE_ITEM_FIELDS = tuple(f"ice.{name}" for name in ICE_NAMES)
 _CAPD_ITEM_FIELDS = tuple(f"capd.{name}" for name in CAPD_NAMES)
 _EXCLUDED_NAMES = tuple(EXCLUDED_FEATURES)
 _excluded_flags: Callable[[IcansAssessment], tuple[bool | None, ...]] = attrgetter(*_EXCLUDED_NAMES)
@@ -253,7 +252,7 @@ def _input_fields(a: IcansAssessment, domain: int, position: int) -> tuple[str, 
     if position == 2:
         if a.ice is None:
             return ("ice",)
-        return tuple(compress(_ICE_ITEM_FIELDS, [p is None for p in ice_points(a.ice.__dict__)]))
+        return tuple(f"ice.{name}" for name in ice_open_items(a.ice))
     if a.capd is None:
         return ("capd",)
     answers = capd_answers(a.capd.__dict__)

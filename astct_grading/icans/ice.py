@@ -23,13 +23,21 @@ from pydantic_core import PydanticCustomError
 
 from astct_grading.core.results import ScoreItem, ScoreResult
 from astct_grading.core.validation import InputModel, _number, coerce
-from astct_grading.criteria.icans import CRITERIA_VERSION, ICE_ITEMS, ICE_MAX, IceNotPerformed
+from astct_grading.criteria.icans import (
+    CRITERIA_VERSION,
+    ICE_DOMAINS,
+    ICE_ITEMS,
+    ICE_MAX,
+    IceNotPerformed,
+)
 
 __all__ = [
+    "ICE_DOMAIN_NAMES",
     "ICE_NAMES",
     "IceAssessment",
     "IcePoint",
     "IceTotal",
+    "ice_open_items",
     "ice_points",
     "ice_range",
     "score_ice",
@@ -59,8 +67,52 @@ ICE_NAMES = tuple(item.name for item in ICE_ITEMS)
 #: The ten items of a model's or a validator's field dict, in one call; a KeyError when one is
 #: absent (an item that failed validation).
 ice_points: Callable[[Mapping[str, Any]], tuple[int | None, ...]] = itemgetter(*ICE_NAMES)
+#: The domain subtotals' field names, in the table's order (D10).
+ICE_DOMAIN_NAMES = tuple(ICE_DOMAINS)
+#: Each domain's items' positions among ``ICE_NAMES``.
+_DOMAIN_ITEMS = tuple(
+    tuple(ICE_NAMES.index(item) for item in items) for items in ICE_DOMAINS.values()
+)
 #: The fields that score the ICE: an ICE not performed has none of them (D10).
-_ICE_SCORED = (*ICE_NAMES, "total")
+_ICE_SCORED = (*ICE_NAMES, *ICE_DOMAIN_NAMES, "total")
+
+
+#: The orientation subtotal, 0-4 points (ICE table; D10, D15), checked like the items.
+IceOrientation = Annotated[
+    int,
+    Field(ge=0, le=4),
+    BeforeValidator(_number),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 4}),
+]
+#: The naming subtotal, 0-3 points (ICE table; D10, D15).
+IceNaming = Annotated[
+    int,
+    Field(ge=0, le=3),
+    BeforeValidator(_number),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 3}),
+]
+
+
+def _domain_range(points: tuple[int | None, ...], domain: int) -> tuple[int, int]:
+    """A domain's points from its items: (points given, points given + items not recorded)."""
+    items = [points[i] for i in _DOMAIN_ITEMS[domain]]
+    known = items.count(1)
+    return known, known + items.count(None)
+
+
+def _ranges(
+    points: tuple[int | None, ...], subtotals: tuple[int | None, ...]
+) -> list[tuple[int, int]]:
+    """Each domain's range: its subtotal when given, else its items' range (D10, D13)."""
+    return [
+        _domain_range(points, d) if given is None else (given, given)
+        for d, given in enumerate(subtotals)
+    ]
+
+
+#: The five subtotals of a model's or a validator's field dict (None when absent).
+def _subtotals(data: Mapping[str, Any]) -> tuple[int | None, ...]:
+    return tuple(data.get(name) for name in ICE_DOMAIN_NAMES)
 
 
 class IceAssessment(InputModel):
@@ -101,11 +153,46 @@ class IceAssessment(InputModel):
     """Writes a standard sentence: 1 point."""
     counts_back_by_ten: IcePoint | None = None
     """Counts backwards from 100 by 10: 1 point."""
+    orientation: IceOrientation | None = None
+    """The orientation subtotal, 0-4 (year, month, city, hospital), for records that keep the
+    ICE by domain; must agree with the orientation items given."""
+    naming: IceNaming | None = None
+    """The naming subtotal, 0-3 (three objects); must agree with the naming items given."""
+    commands: IcePoint | None = None
+    """The following-commands subtotal, 0-1; must agree with ``follows_commands``."""
+    writing: IcePoint | None = None
+    """The writing subtotal, 0-1; must agree with ``writes_sentence``."""
+    attention: IcePoint | None = None
+    """The attention subtotal, 0-1; must agree with ``counts_back_by_ten``."""
     total: IceTotal | None = None
     """The ICE total, 0-10, when the items are not recorded (or to check them)."""
     not_performed: IceNotPerformed | None = None
     """Why the ICE was not performed: ``sedated_or_intubated`` (not assessable) or
     ``unarousable`` (ICE 0 in an unarousable patient)."""
+
+    @field_validator(*ICE_DOMAIN_NAMES)
+    @classmethod
+    def _domain_agrees(cls, subtotal: int | None, info: ValidationInfo) -> int | None:
+        if subtotal is None:
+            return subtotal
+        try:
+            points = ice_points(info.data)
+        except KeyError:
+            return subtotal  # an item is invalid: that error is reported on its own
+        low, high = _domain_range(points, ICE_DOMAIN_NAMES.index(str(info.field_name)))
+        if not low <= subtotal <= high:
+            raise PydanticCustomError(
+                "ice_domain_conflict",
+                "the ICE {domain} subtotal {subtotal} disagrees with its items given ({known} "
+                "points, {unknown} items not recorded) (D10)",
+                {
+                    "domain": info.field_name,
+                    "subtotal": subtotal,
+                    "known": low,
+                    "unknown": high - low,
+                },
+            )
+        return subtotal
 
     @field_validator("total")
     @classmethod
@@ -116,6 +203,20 @@ class IceAssessment(InputModel):
             points = ice_points(info.data)
         except KeyError:
             return total  # an item is invalid: that error is reported on its own
+        if any(name not in info.data for name in ICE_DOMAIN_NAMES):
+            return total  # a subtotal is invalid: that error is reported on its own
+        subtotals = _subtotals(info.data)
+        if subtotals != _NO_SUBTOTALS:
+            ranges = _ranges(points, subtotals)
+            low, high = sum(r[0] for r in ranges), sum(r[1] for r in ranges)
+            if not low <= total <= high:
+                raise PydanticCustomError(
+                    "ice_total_conflict",
+                    "the ICE total {total} disagrees with the items and domain subtotals given "
+                    "({low} to {high} points)",
+                    {"total": total, "low": low, "high": high},
+                )
+            return total
         known, unknown = points.count(1), points.count(None)  # each item is 0 or 1
         if not known <= total <= known + unknown:
             raise PydanticCustomError(
@@ -146,6 +247,32 @@ class IceAssessment(InputModel):
         return self.not_performed is not IceNotPerformed.SEDATED_OR_INTUBATED
 
 
+_NO_SUBTOTALS: tuple[int | None, ...] = (None,) * len(ICE_DOMAIN_NAMES)
+
+
+def ice_open_items(ice: IceAssessment) -> tuple[str, ...]:
+    """The items whose absence leaves the ICE total open (D13).
+
+    An item is open when it is not recorded, its domain has no subtotal and no total is given.
+
+    Example:
+        >>> ice_open_items(IceAssessment(orientation=4, naming_object_1=1))
+        ('naming_object_2', 'naming_object_3', 'follows_commands', 'writes_sentence', \
+'counts_back_by_ten')
+    """
+    if ice.total is not None or ice.not_performed is not None:
+        return ()
+    points = ice_points(ice.__dict__)
+    subtotals = _subtotals(ice.__dict__)
+    return tuple(
+        ICE_NAMES[i]
+        for d, given in enumerate(subtotals)
+        if given is None
+        for i in _DOMAIN_ITEMS[d]
+        if points[i] is None
+    )
+
+
 def ice_range(ice: IceAssessment) -> tuple[int, int]:
     """The ICE total's range (D10, D13).
 
@@ -161,6 +288,10 @@ def ice_range(ice: IceAssessment) -> tuple[int, int]:
     if total is not None:
         return total, total
     points = ice_points(ice.__dict__)
+    subtotals = _subtotals(ice.__dict__)
+    if subtotals != _NO_SUBTOTALS:  # domain subtotals stand for their items (D10)
+        ranges = _ranges(points, subtotals)
+        return sum(r[0] for r in ranges), sum(r[1] for r in ranges)
     known = points.count(1)
     return known, known + points.count(None)
 
@@ -252,6 +383,9 @@ def score_ice(ice: IceAssessment | Mapping[str, Any]) -> ScoreResult:
         return ScoreResult(
             "ICE", total, total, total, items, (), _D10, CRITERIA_VERSION, explanation + "."
         )
+    subtotals = _subtotals(model.__dict__)
+    if subtotals != _NO_SUBTOTALS:
+        return _score_by_domain(model, points, subtotals)
     items = tuple(map(getitem, _items_scored(), points))
     low = points.count(1)
     if not unknown:
@@ -274,3 +408,54 @@ def score_ice(ice: IceAssessment | Mapping[str, Any]) -> ScoreResult:
         CRITERIA_VERSION,
         explanation + ".",
     )
+
+
+def _score_by_domain(
+    model: IceAssessment, points: tuple[int | None, ...], subtotals: tuple[int | None, ...]
+) -> ScoreResult:
+    """The ICE from domain subtotals, with or without items (D10, D13).
+
+    A subtotal stands for its items, so an item not recorded in a domain with a subtotal leaves
+    nothing open.
+    """
+    in_subtotal = {
+        i for d, given in enumerate(subtotals) if given is not None for i in _DOMAIN_ITEMS[d]
+    }
+    items = tuple(
+        _BY_SUBTOTAL[index]
+        if point is None and index in in_subtotal
+        else _items_scored()[index][point]
+        for index, point in enumerate(points)
+    )
+    low, high = ice_range(model)
+    given = ", ".join(
+        f"{name} {value}"
+        for name, value in zip(ICE_DOMAIN_NAMES, subtotals, strict=True)
+        if value is not None
+    )
+    if low == high:
+        return ScoreResult(
+            "ICE",
+            low,
+            low,
+            low,
+            items,
+            (),
+            _D10,
+            CRITERIA_VERSION,
+            f"ICE {low}/{ICE_MAX} (domain subtotals: {given}).",
+        )
+    missing = ice_open_items(model)
+    explanation = (
+        f"ICE {low} to {high} of {ICE_MAX} (undetermined; domain subtotals: {given}); open until "
+        "given: " + ", ".join(missing)
+    )
+    return ScoreResult(
+        "ICE", None, low, high, items, missing, _D10_D13, CRITERIA_VERSION, explanation + "."
+    )
+
+
+#: An item not recorded in a domain whose subtotal is given: 0 or 1, settled by the subtotal.
+_BY_SUBTOTAL = tuple(
+    ScoreItem(name, 0, 1, "not recorded (domain subtotal given)") for name in ICE_NAMES
+)

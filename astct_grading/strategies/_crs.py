@@ -12,15 +12,19 @@ from astct_grading.core.validation import (
     Temperature,
 )
 from astct_grading.criteria.crs import (
+    CTCAE_GRADE_MAX,
+    CTCAE_GRADE_MIN,
     FEVER_MIN_C,
     LOW_FLOW_MAX_L_MIN,
     NEONATE_MAX_YEARS,
     OXYGEN_DEVICES,
+    VASOPRESSOR_COUNT_MULTIPLE,
     VASOPRESSOR_SYNONYMS,
     OxygenDevice,
     VasopressorAgent,
     systolic_threshold_mmhg,
 )
+from astct_grading.crs.domains import vasopressor_level
 from astct_grading.crs.grading import CrsAssessment, OxygenSupport, Vasopressor
 from astct_grading.strategies._common import (
     _M,
@@ -163,6 +167,44 @@ def _agent_lists(draw: st.DrawFn) -> list[VasopressorAgent]:
     return draw(st.lists(st.sampled_from(_AGENTS), min_size=1, max_size=4))
 
 
+@st.composite
+def _counted(
+    draw: st.DrawFn, agents: list[VasopressorAgent], determined: bool, none_named: bool
+) -> tuple[list[VasopressorAgent], Any]:
+    """(agents named, vasopressor_count) for charts that count agents without naming them all.
+
+    The count is the number of distinct agents (at most 6, the D3 agents), or ``"multiple"``
+    for two or more; the agents named are a subset (none, some or all) of the distinct agents,
+    so vasopressin may be among the unnamed (D3). Sometimes adds agents to reach the limit.
+    With ``none_named`` no agent is named; with ``determined``, all are named when the count
+    alone would leave the grade open.
+    """
+    distinct = list(dict.fromkeys(agents))
+    if draw(st.booleans()) and distinct:
+        extra = [agent for agent in _AGENTS if agent not in distinct]
+        more: list[VasopressorAgent] = draw(
+            st.lists(st.sampled_from(extra), unique=True, max_size=len(extra))
+        )
+        distinct += more
+    named = [] if none_named else [agent for agent in distinct if draw(st.booleans())]
+    count: Any = len(distinct)
+    if count >= 2 and draw(st.booleans()):
+        count = VASOPRESSOR_COUNT_MULTIPLE
+    if determined and len(vasopressor_level(tuple(named), count)) > 1:
+        named, count = distinct, len(distinct)
+    return named, count
+
+
+#: Organs (CTCAE v5.0 terms as charts name them) with a CTCAE grade 1-5, on the ends of the range.
+_organ_toxicities = st.dictionaries(
+    st.sampled_from(["hepatic", "renal", "cardiac", "pulmonary", "coagulation", "neurological"]),
+    st.sampled_from([CTCAE_GRADE_MIN, CTCAE_GRADE_MAX])
+    | st.integers(CTCAE_GRADE_MIN, CTCAE_GRADE_MAX),
+    min_size=1,
+    max_size=3,
+)
+
+
 #: Ages on the PALS age bands of the systolic helper (D5).
 _PALS_AGES = [NEONATE_MAX_YEARS, 0.5, 1.0, 5.0, 10.0, 10.5, 40.0]
 
@@ -233,14 +275,24 @@ def _crs_dicts(draw: st.DrawFn, completeness: str, in_course: bool = False) -> R
         record["hypotension"] = True if agents else draw(st.booleans())
     else:
         record["age_years"], record["systolic_bp_mmhg"] = draw(_systolic_pairs())
-    record["vasopressors"] = [draw(_vasopressor_entries(agent)) for agent in agents]
+    form = draw(st.sampled_from(["named", "named", "counted", "counted_not_named"]))
+    if form == "named":
+        record["vasopressors"] = [draw(_vasopressor_entries(agent)) for agent in agents]
+    else:  # a count of agents, some or none of them named (D3)
+        named, record["vasopressor_count"] = draw(
+            _counted(agents, completeness == "complete", form == "counted_not_named")
+        )
+        if named:
+            record["vasopressors"] = [draw(_vasopressor_entries(agent)) for agent in named]
     record["hypotension_other_cause"] = draw(_CAUSES)
     record["oxygen"] = draw(_oxygen_dicts())
     record["hypoxia_other_cause"] = draw(_CAUSES)
     if not in_course:  # a course records death once (Death)
         record["death_due_to_crs"] = draw(st.sampled_from([False, False, True]))
+    if draw(st.integers(0, 3)) == 0:  # recorded by older scales, never graded (D2)
+        record["organ_toxicity"] = draw(_organ_toxicities)
 
-    slots = [s for s in _CRS_SLOTS if s in record or s == "temperature"]
+    slots = [s for s in _CRS_SLOTS if s in record or s in {"temperature", "vasopressors"}]
     for slot in _slots_to_blank(draw, slots, completeness):
         if slot == "temperature":
             record.pop("temperature", None)
@@ -248,6 +300,9 @@ def _crs_dicts(draw: st.DrawFn, completeness: str, in_course: bool = False) -> R
         elif slot == "hypotension":
             for key in ("hypotension", "age_years", "systolic_bp_mmhg"):
                 record.pop(key, None)
+        elif slot == "vasopressors":  # the agents and their count together
+            record.pop("vasopressor_count", None)
+            _blank(record, slot, draw)
         elif slot in _DEFAULT_FALSE or slot == "death_due_to_crs":
             record[slot] = None  # these default to False: unknown must be an explicit null
         else:
@@ -263,7 +318,9 @@ def crs_assessments(*, completeness: Completeness = "any") -> st.SearchStrategy[
     """CRS assessments (ASTCT 2019): coherent, and on the bounds of the rules.
 
     Temperatures lean on 38.0 °C and 100.4 °F; oxygen on 6 L/min; vasopressor lists on the D3
-    rules (vasopressin alone, with one other agent, an agent twice, two agents); hypotension is
+    rules (vasopressin alone, with one other agent, an agent twice, two agents), or a
+    ``vasopressor_count`` (0-6 or ``"multiple"``) with none, some or all of the agents named, so
+    that vasopressin may be among the agents not named; hypotension is
     given, or derived from a systolic pressure on or beside the PALS threshold for the age (D5).
     Vasopressors always come with hypotension. Shrinks towards a short record: a temperature on
     the fever bound (38.0 or 37.99 °C), room air, at most one vasopressor.

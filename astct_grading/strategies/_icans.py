@@ -17,6 +17,7 @@ from astct_grading.criteria.icans import (
     CAPD_ITEMS,
     CAPD_MAX,
     ICE_BANDS,
+    ICE_DOMAINS,
     ICE_ITEMS,
     ICE_MAX,
     ICE_MIN_AGE_YEARS,
@@ -68,9 +69,9 @@ def _ice_dicts(
     high: int = ICE_MAX,
     not_performed: bool = True,
 ) -> Record:
-    kinds = ["items", "total", "both"]
+    kinds = ["items", "total", "both", "domains"]
     if completeness == "partial":
-        kinds = ["items"]
+        kinds = ["items", "domains"]
     elif not_performed and low == 0:
         kinds.append("unarousable")  # ICE 0, determined (D10)
         if completeness == "any":
@@ -81,12 +82,33 @@ def _ice_dicts(
     total = draw(_total_in(_ICE_EDGES, low, high))
     correct = set(draw(st.permutations(_ICE_NAMES))[:total])
     items = {name: int(name in correct) for name in _ICE_NAMES}
+    if kind == "domains":
+        return _ice_domain_dicts(draw, items, completeness)
     record: Record = {} if kind == "total" else dict(items)
     if kind != "items":
         record["total"] = total
     if kind == "items":
         for name in _slots_to_blank(draw, _ICE_NAMES, completeness):
             _blank(record, name, draw)
+    return record
+
+
+def _ice_domain_dicts(draw: st.DrawFn, items: dict[str, int], completeness: str) -> Record:
+    """The ICE by domain (D10): each domain as its subtotal, its items, or both (agreeing).
+
+    With ``partial``, at least one domain is left out entirely (its subtotal and its items).
+    """
+    record: Record = {}
+    for domain, names in ICE_DOMAINS.items():
+        form = draw(st.sampled_from(["subtotal", "items", "both"]))
+        if form != "subtotal":
+            record.update({name: items[name] for name in names})
+        if form != "items":
+            record[domain] = sum(items[name] for name in names)
+    if completeness == "partial":
+        for domain in draw(st.lists(st.sampled_from(list(ICE_DOMAINS)), min_size=1, unique=True)):
+            for key in (domain, *ICE_DOMAINS[domain]):
+                record.pop(key, None)
     return record
 
 

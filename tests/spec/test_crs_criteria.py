@@ -45,6 +45,7 @@ NUMBERS: dict[str, tuple[float, ...]] = {
     "hypotension_no_pressor": (HYPOTENSION_NO_VASOPRESSOR_GRADE,),
     "one_vasopressor": (SINGLE_VASOPRESSOR_GRADE,),
     "multiple_vasopressors": (MULTIPLE_VASOPRESSOR_GRADE,),
+    "unnamed_vasopressor": (SINGLE_VASOPRESSOR_GRADE, MULTIPLE_VASOPRESSOR_GRADE),
     "low_flow": (LOW_FLOW_MAX_L_MIN, LOW_FLOW_GRADE),
     "high_flow": (LOW_FLOW_MAX_L_MIN, HIGH_FLOW_GRADE),
     "positive_pressure": (POSITIVE_PRESSURE_GRADE,),
@@ -148,6 +149,12 @@ def test_the_rendered_sentences_are_unchanged() -> None:
         ("hypotension_no_pressor", "hypotension not requiring vasopressors: grade 2"),
         ("one_vasopressor", "one vasopressor, with or without vasopressin: grade 3"),
         ("multiple_vasopressors", "multiple vasopressors, excluding vasopressin: grade 4"),
+        (
+            "unnamed_vasopressor",
+            "a vasopressor whose agent is not named may be vasopressin: one or more agents give "
+            "grade 3, and grade 4 only when two distinct agents other than vasopressin are "
+            "certain; otherwise the grade is the range",
+        ),
         ("low_flow", "low-flow nasal cannula (≤ 6 L/min) or blow-by: grade 2"),
         (
             "high_flow",
@@ -182,6 +189,7 @@ def test_the_rendered_sentences_are_unchanged() -> None:
         ("hypotension_no_pressor", "not requiring vasopressors"),
         ("one_vasopressor", "one vasopressor, with or without vasopressin"),
         ("multiple_vasopressors", "multiple vasopressors, excluding vasopressin"),
+        ("unnamed_vasopressor", "may be vasopressin"),
         ("low_flow", "low-flow nasal cannula (≤ 6 L/min) or blow-by"),
         (
             "high_flow",

@@ -32,6 +32,7 @@ from astct_grading.core.validation import quantize
 from astct_grading.course import Course, grade_course
 from astct_grading.criteria.icans import CAPD_ITEMS, ICE_ITEMS, ICE_MIN_AGE_YEARS
 from astct_grading.criteria.sledai2k import LAB_BOUNDS, Descriptor
+from astct_grading.crs.domains import vasopressor_level
 from astct_grading.icans import (
     CapdAssessment,
     IcansAssessment,
@@ -40,6 +41,7 @@ from astct_grading.icans import (
     score_capd,
     score_ice,
 )
+from astct_grading.icans.ice import ice_open_items
 from astct_grading.sle.response import (
     DorisInput,
     LldasInput,
@@ -89,15 +91,16 @@ def _crs_unknown(a: CrsAssessment, in_course: bool = False) -> bool:
     flags = [a.fever_other_cause, a.hypotension_other_cause, a.hypoxia_other_cause]
     if not in_course:
         flags += [a.fever_waiver, a.death_due_to_crs]
-    return no_fever or no_hypotension or a.vasopressors is None or a.oxygen is None or None in flags
+    if a.vasopressor_count is None:
+        no_vasopressors = a.vasopressors is None
+    else:  # a count leaves the grade open where an agent not named may be vasopressin (D3)
+        named = tuple(v.agent for v in a.vasopressors or ())
+        no_vasopressors = len(vasopressor_level(named, a.vasopressor_count)) > 1
+    return no_fever or no_hypotension or no_vasopressors or a.oxygen is None or None in flags
 
 
 def _ice_unknown(ice: IceAssessment) -> bool:
-    return (
-        ice.total is None
-        and ice.not_performed is None
-        and None in [getattr(ice, n) for n in ICE_NAMES]
-    )
+    return bool(ice_open_items(ice))  # items neither recorded nor in a subtotal or total
 
 
 def _capd_unknown(capd: CapdAssessment) -> bool:
