@@ -40,7 +40,7 @@ _OTHER_CAUSE = "absent: false (no other cause recorded); null: not known, so a r
 _RECORD_ONLY = "not recorded: the field is for the record only and never read"
 _ICE_ITEM = (
     "item not recorded: it may still score 0 or 1, so the ICE (and the grade) is a range unless "
-    "`total` is given"
+    "`total` or the subtotal of its domain is given"
 )
 _CAPD_ITEM = (
     "item not recorded: it may still score 0-4, so the CAPD (and the grade) is a range unless "
@@ -74,8 +74,17 @@ _CRS: dict[str, ChartName] = {
     "CrsAssessment.age_years": ChartName("age, age at assessment (years)"),
     "CrsAssessment.vasopressors": ChartName(
         "pressors, vasopressor support, 'levophed', 'norepi', 'vaso'; drug administration records",
-        unknown="not known which vasopressors were given: with hypotension the grade is 2-4; "
-        "an empty list means none",
+        unknown="not known which vasopressors were given: with hypotension the grade is 2-4 "
+        "unless `vasopressor_count` says how many; an empty list means none",
+    ),
+    "CrsAssessment.vasopressor_count": ChartName(
+        "number of pressors, 'on one pressor', 'multiple pressors', 'on pressors, agent not "
+        "recorded'",
+        unknown="read from `vasopressors` when the agents are named; otherwise not known",
+    ),
+    "CrsAssessment.organ_toxicity": ChartName(
+        "organ toxicity, CTCAE grade by organ (e.g. transaminitis, AKI) recorded with CRS",
+        unknown="not recorded: it is never read by the CRS grade (D2), only listed as excluded",
     ),
     "CrsAssessment.hypotension_other_cause": ChartName(
         "hypotension due to sepsis, bleeding or another cause", unknown=_OTHER_CAUSE
@@ -200,6 +209,21 @@ _ICANS: dict[str, ChartName] = {
     "IceAssessment.writes_sentence": ChartName("ICE writing: standard sentence", unknown=_ICE_ITEM),
     "IceAssessment.counts_back_by_ten": ChartName(
         "ICE attention: count back from 100 by 10", unknown=_ICE_ITEM
+    ),
+    "IceAssessment.orientation": ChartName(
+        "ICE orientation score (0-4)", unknown="read from its four items, or open as they are"
+    ),
+    "IceAssessment.naming": ChartName(
+        "ICE naming score (0-3)", unknown="read from its three items, or open as they are"
+    ),
+    "IceAssessment.commands": ChartName(
+        "ICE commands score (0-1)", unknown="read from its item, or open as it is"
+    ),
+    "IceAssessment.writing": ChartName(
+        "ICE writing score (0-1)", unknown="read from its item, or open as it is"
+    ),
+    "IceAssessment.attention": ChartName(
+        "ICE attention score (0-1)", unknown="read from its item, or open as it is"
     ),
     "IceAssessment.total": ChartName(
         "ICE score, ICE total (0-10)",
