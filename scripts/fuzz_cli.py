@@ -234,8 +234,8 @@ class Fuzzer:
             return self.scalar()
         if column.values:
             item: Any = rng.choice(column.values)
-            if "integer" in column.kinds:
-                item = int(item)
+            if "integer" in column.kinds and item.lstrip("-").isdigit():
+                item = int(item)  # an allowed value of an integer column (else a word: "multiple")
         elif "boolean" in column.kinds:
             item = rng.random() < 0.5
         elif "integer" in column.kinds:

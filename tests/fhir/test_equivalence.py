@@ -16,6 +16,7 @@ from astct_grading.fhir import (
     read_bundle,
 )
 from astct_grading.icans import IcansAssessment
+from astct_grading.icans.ice import ICE_DOMAIN_NAMES
 from astct_grading.report.demo import load_demo_cohort
 from astct_grading.strategies import courses
 
@@ -66,6 +67,16 @@ def _projected(course: Course) -> Course:
     for them)."""
     data = course.model_dump(mode="json")
     data["sledai_visits"] = []
+    # Inputs no resource is read into (docs/fhir.md): a count of vasopressors without their
+    # names, organ toxicity (never graded, D2) and the ICE's domain subtotals.
+    for item in data["crs_assessments"]:
+        item["assessment"]["vasopressor_count"] = None
+        item["assessment"]["organ_toxicity"] = None
+    for item in data["icans_assessments"]:
+        ice = item["assessment"].get("ice")
+        if ice is not None:
+            for subtotal in ICE_DOMAIN_NAMES:
+                ice[subtotal] = None
     for item in data["icans_assessments"]:
         for part in ("ice", "capd"):
             record = item["assessment"].get(part)
