@@ -116,11 +116,19 @@ def _add_grading_command(commands: _Commands, scale: Scale) -> None:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_input_argument(parser, "a .jsonl, .ndjson or .csv file")
+    _add_input_argument(parser, "a .jsonl, .ndjson, .csv or (crs) Parquet file")
     parser.add_argument(
         "--format",
-        choices=("jsonl", "csv"),
-        help="the input format (default: from the file suffix; jsonl for standard input)",
+        choices=("jsonl", "csv", "parquet"),
+        help="the input format (default: Parquet by its magic bytes, else from the file suffix; "
+        "jsonl for standard input)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="Parquet input only: write the graded table to FILE as Parquet (needs the frame "
+        "extra); docs/cli.md, 'Parquet'",
     )
     parser.set_defaults(run=lambda args: _run_grading(scale, args))
 

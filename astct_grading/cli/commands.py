@@ -38,6 +38,7 @@ from astct_grading.cli.output import (
     _UsageError,
     _write_document,
 )
+from astct_grading.cli.parquet import check_not_parquet_output, is_parquet, run_parquet
 from astct_grading.cli.scales import (
     COURSE,
     ID_KEY,
@@ -57,6 +58,10 @@ from astct_grading.report import (
 
 def _run_grading(scale: Scale, args: argparse.Namespace) -> int:
     path: str = args.input
+    _check_file(path)
+    if is_parquet(path, args.format):
+        return run_parquet(scale, args)
+    check_not_parquet_output(args)
     is_csv = _input_format(path, args.format) == "csv"
     output = _Output()
     counts = _Counts()

@@ -24,5 +24,20 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
 
 from astct_grading.frame._table import FrameError
 from astct_grading.frame.crs import grade_crs_table
+from astct_grading.frame.stream import (
+    ParquetReadError,
+    ParquetSummary,
+    crs_output_schema,
+    grade_crs_batches,
+    grade_crs_parquet,
+)
 
-__all__ = ["FrameError", "grade_crs_table"]
+__all__ = [
+    "FrameError",
+    "ParquetReadError",
+    "ParquetSummary",
+    "crs_output_schema",
+    "grade_crs_batches",
+    "grade_crs_parquet",
+    "grade_crs_table",
+]

@@ -97,7 +97,10 @@ def to_arrow(data: Any) -> pa.Table:
         return pa.Table.from_batches([data])
     frame = nw.from_native(data, eager_only=True)
     table: pa.Table = frame.to_arrow()
-    return table
+    index = [name for name in table.column_names if name not in frame.columns]
+    # A pandas index other than 0..n-1 comes as a column (__index_level_0__): it is no input,
+    # and like() gives it back to the output.
+    return table.drop_columns(index) if index else table
 
 
 def like(data: Any, table: pa.Table) -> Any:
@@ -116,7 +119,10 @@ def like(data: Any, table: pa.Table) -> Any:
             else pa.RecordBatch.from_pylist([], schema=table.schema)
         )
     native = nw.get_native_namespace(nw.from_native(data, eager_only=True))
-    return nw.from_arrow(table, backend=native).to_native()
+    out = nw.from_arrow(table, backend=native).to_native()
+    if nw.dependencies.is_pandas_dataframe(data):
+        out.index = data.index  # the rows keep their labels
+    return out
 
 
 class Columns:

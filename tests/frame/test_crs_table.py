@@ -109,3 +109,10 @@ def test_crs_table_check_stricter_than_the_model_costs_speed_never_a_result(
 
     monkeypatch.setattr(frame_crs, "_levels", refuse_all)
     assert grade_crs_table(table).equals(expected)
+
+
+def test_crs_table_from_pandas_keeps_its_index() -> None:
+    frame = pd.DataFrame(RECORDS, index=[30, 10, 20, 40])
+    out = grade_crs_table(frame)
+    assert list(out.index) == [30, 10, 20, 40]
+    assert [None if pd.isna(g) else int(g) for g in out["grade"]] == GRADES
