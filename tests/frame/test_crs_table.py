@@ -116,3 +116,17 @@ def test_crs_table_from_pandas_keeps_its_index() -> None:
     out = grade_crs_table(frame)
     assert list(out.index) == [30, 10, 20, 40]
     assert [None if pd.isna(g) else int(g) for g in out["grade"]] == GRADES
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [("vasopressor_count", [1]), ("vasopressor_count", ["multiple"]), ("organ_toxicity", ["x"])],
+)
+def test_an_input_the_table_path_does_not_read_yet_is_refused_as_a_whole(
+    column: str, values: list[object]
+) -> None:
+    # Never graded as if the input were absent (docs/frame.md, "Not done yet").
+    with pytest.raises(FrameError) as raised:
+        grade_crs_table(pa.table({"hypotension": [True], column: values}))
+    assert raised.value.type == "frame_column"
+    assert "does not read yet" in str(raised.value)
