@@ -24,10 +24,11 @@ MUTATION_GOLDEN := tests/golden/test_golden.py::test_every_frozen_answer_is_unch
 
 # Per group: the modules mutated, the boundary corpora of the golden tests that pin every part of
 # a result (tests/golden/), and the specification, property and equivalence tests of the scale.
-MUTATE_core := astct_grading/core/bounds.py astct_grading/core/results.py
+MUTATE_core := astct_grading/core/bounds.py astct_grading/core/results.py \
+	astct_grading/core/quick_json.py
 CORPORA_core := crs ice capd icans
 TESTS_core := tests/properties/test_bounds*.py tests/properties/test_results*.py \
-	tests/spec/test_results*.py
+	tests/spec/test_results*.py tests/equivalence/test_quick_json.py
 MUTATE_crs := astct_grading/crs/*
 CORPORA_crs := crs
 TESTS_crs := $(wildcard tests/*/test_crs*.py)
