@@ -359,42 +359,29 @@ def _explaining(
     Findings, drivers, missing inputs, decisions and the explanation, from the same readings as
     the grade and the bounds the engine has already given.
     """
-    (
-        temperature,
-        fever_recorded,
-        fever_other_cause,
-        waiver_given,
-        hypotension,
-        systolic,
-        age,
-        vasopressors,
-        hypotension_other_cause,
-        oxygen,
-        hypoxia_other_cause,
-        death_given,
-    ) = _inputs(assessment.__dict__)
+    a = assessment
     # Each domain from its own inputs, kept per pattern (validation has made -0.0 into 0.0, so
     # equal keys read the same).
-    if temperature is not None:
-        fever = _measured_fever(temperature.value, temperature.unit, fever_other_cause)
+    if a.temperature is not None:
+        fever = _measured_fever(a.temperature.value, a.temperature.unit, a.fever_other_cause)
     else:
-        fever = _recorded_fever(fever_recorded, fever_other_cause)
-    agents = None if vasopressors is None else tuple(map(_agent, vasopressors))
-    count = assessment.vasopressor_count
-    if hypotension is None and systolic is not None and age is not None:
-        hypo = _hypotension_domain(None, systolic, age, agents, hypotension_other_cause, count)
+        fever = _recorded_fever(a.fever, a.fever_other_cause)
+    agents = None if a.vasopressors is None else tuple(map(_agent, a.vasopressors))
+    other, count = a.hypotension_other_cause, a.vasopressor_count
+    if a.hypotension is None and a.systolic_bp_mmhg is not None and a.age_years is not None:
+        hypo = _hypotension_domain(None, a.systolic_bp_mmhg, a.age_years, agents, other, count)
     else:
-        hypo = _hypotension_domain(hypotension, None, None, agents, hypotension_other_cause, count)
-    if oxygen is None:
-        oxy = _no_oxygen(hypoxia_other_cause)
+        hypo = _hypotension_domain(a.hypotension, None, None, agents, other, count)
+    if a.oxygen is None:
+        oxy = _no_oxygen(a.hypoxia_other_cause)
     else:
         oxy = _hypoxia_domain(
-            oxygen.device,
-            oxygen.flow_l_min,
-            hypoxia_other_cause,
+            a.oxygen.device,
+            a.oxygen.flow_l_min,
+            a.hypoxia_other_cause,
             options.unlabelled_cannula_without_flow,
         )
-    death_finding, _, death_decisions, death_part = _death(death_given)
+    death_finding, _, death_decisions, death_part = _death(a.death_due_to_crs)
     decisions = fever.decisions | hypo.decisions | oxy.decisions | death_decisions
     if low == high:
         missing: tuple[str, ...] = ()
@@ -415,9 +402,9 @@ def _explaining(
         f"{oxy.finding.detail}{death_part}"
     )
     if not fever.counts[1]:
-        explanation += _NO_CRS_FEVER[waiver_given]
+        explanation += _NO_CRS_FEVER[a.fever_waiver]
     excluded: tuple[str, ...] = ()
-    organs = assessment.organ_toxicity
+    organs = a.organ_toxicity
     if organs:
         # Recorded, never graded: the CRS table footnote excludes organ toxicity (D2).
         decisions |= _D2
