@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import find, settings
 from pydantic import ValidationError
 
 from astct_grading import grade_icans
@@ -19,6 +20,7 @@ from astct_grading.icans.capd import (
     capd_range,
     score_capd,
 )
+from astct_grading.strategies import capd_assessments, records
 
 REVERSED = CAPD_NAMES[:4]
 DIRECT = CAPD_NAMES[4:]
@@ -222,3 +224,57 @@ def test_the_json_schema_states_the_0_to_4_bounds() -> None:
     for name in CAPD_POINT_NAMES:
         assert {"type": "integer", "minimum": 0, "maximum": 4} in properties[name]["anyOf"]
         assert properties[name].get("default") is None
+
+
+def _drawn(strategy: Any, condition: Any) -> Any:
+    return find(strategy, condition, settings=settings(max_examples=2000, database=None))
+
+
+def test_the_strategies_draw_points_alone_mixed_and_at_their_bounds() -> None:
+    def points(capd: CapdAssessment) -> list[int | None]:
+        return [getattr(capd, name) for name in CAPD_POINT_NAMES]
+
+    alone = _drawn(capd_assessments(), lambda c: None not in points(c))
+    assert score_capd(alone).score is not None
+    mixed = _drawn(
+        capd_assessments(),
+        lambda c: c.total is not None and c.eye_contact is not None and c.restless_points == 4,
+    )
+    assert score_capd(mixed).score == mixed.total
+    assert _drawn(capd_assessments(), lambda c: 0 in points(c) and 4 in points(c))
+    partial = _drawn(capd_assessments(completeness="partial"), lambda c: 0 in points(c))
+    assert score_capd(partial).missing
+
+
+@pytest.mark.parametrize(
+    ("condition", "kind"),
+    [
+        (lambda r: r.get("eye_contact_points") == 5, "less_than_equal"),
+        (lambda r: r.get("restless_points") == -1, "greater_than_equal"),
+        (lambda r: r.get("underactive_points") is True, "bool_not_number"),
+        (lambda r: r.get("inconsolable_points") == "3", "number_format"),
+        (
+            lambda r: r.get("eye_contact_points") == 0 and r.get("eye_contact") == "never",
+            "capd_points_conflict",
+        ),
+        (
+            lambda r: r.get("slow_to_respond_points") == 4 and r.get("slow_to_respond") == "never",
+            "capd_points_conflict",
+        ),
+        (
+            lambda r: (
+                r.get("total") == 1
+                and r.get("underactive_points") == 0
+                and r.get("eye_contact") is None
+                and r.get("rass") is None
+                and "not_performed" not in r
+            ),
+            "capd_total_conflict",
+        ),
+    ],
+)
+def test_records_draw_each_invalid_points_form(condition: Any, kind: str) -> None:
+    record = _drawn(records(CapdAssessment, valid=False), condition)
+    with pytest.raises(ValidationError) as caught:
+        CapdAssessment.model_validate(record)
+    assert kind in {e["type"] for e in caught.value.errors()}
