@@ -34,6 +34,7 @@ ERROR_TYPES: dict[str, str] = {
     "ice_total_conflict": "an ICE total disagrees with the items given (D10)",
     "ice_domain_conflict": "an ICE domain subtotal disagrees with its items given (D10)",
     "capd_total_conflict": "a CAPD total disagrees with the answers given (D8)",
+    "capd_points_conflict": "a CAPD item's charted points disagree with its answer (CAPD form, D8)",
     "not_performed_with_score": "an instrument recorded as not performed has answers or a total",
     "capd_sedation_conflict": "RASS contradicts the CAPD record (RASS <= -4 is not assessable, D8)",
     "arousal_conflict": "'awake with global aphasia' or 'unarousable' contradicts arousal (D10)",

@@ -44,7 +44,11 @@ _ICE_ITEM = (
 )
 _CAPD_ITEM = (
     "item not recorded: it may still score 0-4, so the CAPD (and the grade) is a range unless "
-    "`total` is given"
+    "`total` or the item's points are given"
+)
+_CAPD_POINTS = (
+    "not charted as points: read from the item's answer when that is given; with neither, the "
+    "item is open (0-4)"
 )
 
 _CRS: dict[str, ChartName] = {
@@ -250,6 +254,40 @@ _ICANS: dict[str, ChartName] = {
     "CapdAssessment.underactive": ChartName("CAPD 7: underactive", unknown=_CAPD_ITEM),
     "CapdAssessment.slow_to_respond": ChartName(
         "CAPD 8: takes a long time to respond", unknown=_CAPD_ITEM
+    ),
+    "CapdAssessment.eye_contact_points": ChartName(
+        "CAPD 1 points, eye contact score (0-4, reverse-scored: never 4)",
+        unit="points",
+        unknown=_CAPD_POINTS,
+    ),
+    "CapdAssessment.purposeful_actions_points": ChartName(
+        "CAPD 2 points, purposeful actions score (0-4, reverse-scored: never 4)",
+        unit="points",
+        unknown=_CAPD_POINTS,
+    ),
+    "CapdAssessment.aware_of_surroundings_points": ChartName(
+        "CAPD 3 points, awareness score (0-4, reverse-scored: never 4)",
+        unit="points",
+        unknown=_CAPD_POINTS,
+    ),
+    "CapdAssessment.communicates_needs_points": ChartName(
+        "CAPD 4 points, communicates needs score (0-4, reverse-scored: never 4)",
+        unit="points",
+        unknown=_CAPD_POINTS,
+    ),
+    "CapdAssessment.restless_points": ChartName(
+        "CAPD 5 points, restless score (0-4: never 0)", unit="points", unknown=_CAPD_POINTS
+    ),
+    "CapdAssessment.inconsolable_points": ChartName(
+        "CAPD 6 points, inconsolable score (0-4: never 0)", unit="points", unknown=_CAPD_POINTS
+    ),
+    "CapdAssessment.underactive_points": ChartName(
+        "CAPD 7 points, underactive score (0-4: never 0)", unit="points", unknown=_CAPD_POINTS
+    ),
+    "CapdAssessment.slow_to_respond_points": ChartName(
+        "CAPD 8 points, slow to respond score (0-4: never 0)",
+        unit="points",
+        unknown=_CAPD_POINTS,
     ),
     "CapdAssessment.total": ChartName(
         "CAPD score, CAPD total (0-32)",

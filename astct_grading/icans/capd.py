@@ -39,7 +39,9 @@ from astct_grading.criteria.icans import (
 
 __all__ = [
     "CAPD_NAMES",
+    "CAPD_POINT_NAMES",
     "CapdAssessment",
+    "CapdItemPoints",
     "CapdTotal",
     "Rass",
     "capd_answers",
@@ -56,6 +58,14 @@ CapdTotal = Annotated[
     BeforeValidator(_number),
     WithJsonSchema({"type": "integer", "minimum": 0, "maximum": CAPD_MAX}),
 ]
+#: One CAPD item as its scored points, 0-4, after the reverse scoring of items 1-4 (CAPD form;
+#: D15), as charts and other calculators store it.
+CapdItemPoints = Annotated[
+    int,
+    Field(ge=0, le=CAPD_ITEM_MAX),
+    BeforeValidator(_number),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": CAPD_ITEM_MAX}),
+]
 #: Richmond Agitation-Sedation Scale, -5 to +4.
 Rass = Annotated[
     int,
@@ -66,11 +76,49 @@ Rass = Annotated[
 
 #: The item names, in the form's order.
 CAPD_NAMES = tuple(item.name for item in CAPD_ITEMS)
-#: The eight answers of a model's or a validator's field dict, in one call; a KeyError when one
-#: is absent (an answer that failed validation).
-capd_answers: Callable[[Mapping[str, Any]], tuple[CapdAnswer | None, ...]] = itemgetter(*CAPD_NAMES)
+#: The fields of the items' scored points, ``<item>_points``, in the form's order.
+CAPD_POINT_NAMES = tuple(f"{name}_points" for name in CAPD_NAMES)
+_raw_answers: Callable[[Mapping[str, Any]], tuple[CapdAnswer | None, ...]] = itemgetter(*CAPD_NAMES)
+_raw_points: Callable[[Mapping[str, Any]], tuple[int | None, ...]] = itemgetter(*CAPD_POINT_NAMES)
+_NO_POINTS: tuple[int | None, ...] = (None,) * len(CAPD_NAMES)
 #: The fields that score the CAPD: a CAPD not performed, or under deep sedation, has none (D8).
-_CAPD_SCORED = (*CAPD_NAMES, "total")
+_CAPD_SCORED = (*CAPD_NAMES, *CAPD_POINT_NAMES, "total")
+
+
+def capd_answers(data: Mapping[str, Any]) -> tuple[CapdAnswer | None, ...]:
+    """The eight answers of a model's or a validator's field dict, in the form's order.
+
+    An item given only as its scored points is read as the one answer that scores them (the
+    scoring is one-to-one, CAPD form); an item given in neither form is None (unknown, D13).
+    A KeyError when a field is absent (an answer or points that failed validation).
+
+    Example:
+        >>> capd_answers(CapdAssessment(eye_contact_points=3, restless="often").__dict__)[:5]
+        (<CapdAnswer.RARELY: 'rarely'>, None, None, None, <CapdAnswer.OFTEN: 'often'>)
+    """
+    answers = _raw_answers(data)
+    points = _raw_points(data)
+    if points == _NO_POINTS:
+        return answers
+    return tuple(map(_answer_of, _answers_by_points(), answers, points))
+
+
+def _answer_of(
+    table: Mapping[int | None, CapdAnswer | None], answer: CapdAnswer | None, points: int | None
+) -> CapdAnswer | None:
+    return table[points] if answer is None else answer
+
+
+@cache
+def _answers_by_points() -> tuple[dict[int | None, CapdAnswer | None], ...]:
+    """Each item's answer by scored points (the inverse of the form's scoring); None for none."""
+    return tuple(
+        {
+            None: None,
+            **{points: answer for answer, points in by_answer.items() if answer is not None},
+        }
+        for by_answer in _points_by_answer()
+    )
 
 
 @cache
@@ -93,6 +141,9 @@ class CapdAssessment(InputModel):
     Give the eight answers by item name (``never``, ``rarely``, ``sometimes``, ``often``,
     ``always``), or only the ``total`` (0-32), or both (they must agree). Items 1-4 are
     reverse-scored (never 4 ... always 0), items 5-8 scored directly (never 0 ... always 4).
+    An item charted as its scored points (0-4, after that reverse scoring) goes in
+    ``<item>_points`` (e.g. ``eye_contact_points``); given with the answer, the two must agree
+    (``capd_points_conflict``), and the total must agree with both.
     The CAPD is not scored under deep sedation (RASS -4 or -5) or neuromuscular blockade: those
     are not assessable (never grade 4). ``not_performed="unable"`` records a patient unable to
     perform the CAPD because of ICANS (grade 4).
@@ -119,6 +170,22 @@ class CapdAssessment(InputModel):
     """7. Is underactive: very little movement while awake."""
     slow_to_respond: CapdAnswer | None = None
     """8. Takes a long time to respond to interactions."""
+    eye_contact_points: CapdItemPoints | None = None
+    """1. Eye contact as charted points, 0-4 after reverse scoring (never 4 ... always 0)."""
+    purposeful_actions_points: CapdItemPoints | None = None
+    """2. Purposeful actions as charted points, 0-4 after reverse scoring."""
+    aware_of_surroundings_points: CapdItemPoints | None = None
+    """3. Aware of surroundings as charted points, 0-4 after reverse scoring."""
+    communicates_needs_points: CapdItemPoints | None = None
+    """4. Communicates needs and wants as charted points, 0-4 after reverse scoring."""
+    restless_points: CapdItemPoints | None = None
+    """5. Restless as charted points, 0-4 (never 0 ... always 4)."""
+    inconsolable_points: CapdItemPoints | None = None
+    """6. Inconsolable as charted points, 0-4."""
+    underactive_points: CapdItemPoints | None = None
+    """7. Underactive as charted points, 0-4."""
+    slow_to_respond_points: CapdItemPoints | None = None
+    """8. Slow to respond as charted points, 0-4."""
     total: CapdTotal | None = None
     """The CAPD total, 0-32, when the answers are not recorded (or to check them)."""
     rass: Rass | None = None
@@ -128,6 +195,30 @@ class CapdAssessment(InputModel):
     """Why the CAPD was not performed: ``deep_sedation`` or ``neuromuscular_blockade`` (not
     assessable), or ``unable`` (unable because of ICANS: grade 4)."""
 
+    @field_validator(*CAPD_POINT_NAMES)
+    @classmethod
+    def _points_agree(cls, points: int | None, info: ValidationInfo) -> int | None:
+        if points is None:
+            return points
+        index = CAPD_POINT_NAMES.index(str(info.field_name))
+        answer = info.data.get(CAPD_NAMES[index])  # absent when invalid: reported on its own
+        if answer is not None and _points_by_answer()[index][answer] != points:
+            item = CAPD_ITEMS[index]
+            raise PydanticCustomError(
+                "capd_points_conflict",
+                "{field} is {points}, but the answer {item} '{answer}' scores {expected} "
+                "({scoring}; CAPD form)",
+                {
+                    "field": info.field_name,
+                    "points": points,
+                    "item": item.name,
+                    "answer": answer.value,
+                    "expected": _points_by_answer()[index][answer],
+                    "scoring": "reverse-scored" if item.reverse else "scored directly",
+                },
+            )
+        return points
+
     @field_validator("total")
     @classmethod
     def _total_agrees(cls, total: int | None, info: ValidationInfo) -> int | None:
@@ -136,14 +227,15 @@ class CapdAssessment(InputModel):
         try:
             answers = capd_answers(info.data)
         except KeyError:
-            return total  # an answer is invalid: that error is reported on its own
+            return total  # an answer or points are invalid: that error is reported on its own
         known, unknown = _capd_known(answers)
         if not known <= total <= known + CAPD_ITEM_MAX * unknown:
+            given = "answers" if _raw_points(info.data) == _NO_POINTS else "answers and points"
             raise PydanticCustomError(
                 "capd_total_conflict",
-                "the CAPD total {total} disagrees with the answers given ({known} points, "
+                "the CAPD total {total} disagrees with the {given} given ({known} points, "
                 "{unknown} items not recorded)",
-                {"total": total, "known": known, "unknown": unknown},
+                {"total": total, "given": given, "known": known, "unknown": unknown},
             )
         return total
 
@@ -293,11 +385,11 @@ def score_capd(capd: CapdAssessment | Mapping[str, Any]) -> ScoreResult:
     answers = capd_answers(model.__dict__)
     total = model.total
     if total is not None:
-        items = tuple(map(getitem, _items_totalled(), answers))
+        items = _score_items(_items_totalled(), answers, model)
         return ScoreResult(
             "CAPD", total, total, total, items, (), (), CAPD_VERSION, _CAPD_EXACT[total]
         )
-    items = tuple(map(getitem, _items_scored(), answers))
+    items = _score_items(_items_scored(), answers, model)
     low, unknown = _capd_known(answers)
     if not unknown:
         return ScoreResult("CAPD", low, low, low, items, (), (), CAPD_VERSION, _CAPD_EXACT[low])
@@ -315,6 +407,45 @@ def score_capd(capd: CapdAssessment | Mapping[str, Any]) -> ScoreResult:
         + "."
     )
     return ScoreResult("CAPD", None, low, high, items, missing, _D13, CAPD_VERSION, explanation)
+
+
+def _score_items(
+    tables: tuple[dict[CapdAnswer | None, ScoreItem], ...],
+    answers: tuple[CapdAnswer | None, ...],
+    model: CapdAssessment,
+) -> tuple[ScoreItem, ...]:
+    """Each item's scoring; an item given only as points says so (its answer is read from them)."""
+    items = tuple(map(getitem, tables, answers))
+    points = _raw_points(model.__dict__)
+    if points == _NO_POINTS:
+        return items
+    given = _raw_answers(model.__dict__)
+    return tuple(
+        item if given[i] is not None or charted is None else _items_charted()[i][charted]
+        for i, (item, charted) in enumerate(zip(items, points, strict=True))
+    )
+
+
+@cache
+def _items_charted() -> tuple[dict[int, ScoreItem], ...]:
+    """Each item's scorings by charted points, built once."""
+    tables = []
+    for index, item in enumerate(CAPD_ITEMS):
+        scoring = "reverse-scored" if item.reverse else "scored directly"
+        by_answer = _points_by_answer()[index]
+        tables.append(
+            {
+                points: ScoreItem(
+                    item.name,
+                    points,
+                    points,
+                    f"{points} points as charted ({scoring}: {answer.value})",
+                )
+                for answer, points in by_answer.items()
+                if answer is not None
+            }
+        )
+    return tuple(tables)
 
 
 def _capd_without_total(model: CapdAssessment) -> ScoreResult:

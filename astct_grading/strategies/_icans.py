@@ -48,6 +48,7 @@ from astct_grading.strategies._crs import (
 
 _ICE_NAMES = [item.name for item in ICE_ITEMS]
 _CAPD_NAMES = [item.name for item in CAPD_ITEMS]
+_CAPD_POINT_NAMES = [f"{name}_points" for name in _CAPD_NAMES]
 #: Both ends of every ICE band (D10): 10, 9, 7, 6, 3, 2, 0.
 _ICE_EDGES = sorted({end for low, high, _ in ICE_BANDS for end in (low, high)}, reverse=True)
 #: Both ends of every CAPD band (D8): 0, 1, 8, 9, 32.
@@ -177,9 +178,9 @@ def _capd_dicts(
     high: int = CAPD_MAX,
     not_performed: bool = True,
 ) -> Record:
-    kinds = ["answers", "total", "both"]
+    kinds = ["answers", "total", "both", "points"]
     if completeness == "partial":
-        kinds = ["answers"]
+        kinds = ["answers", "points"]
     elif completeness == "any" and not_performed:
         kinds += ["unable", "deep_sedation", "neuromuscular_blockade", "deep_rass"]
     kind = draw(st.sampled_from(kinds))
@@ -193,13 +194,37 @@ def _capd_dicts(
         return {"rass": draw(_DEEP_RASS)}
     total = draw(_total_in(_CAPD_EDGES, low, high))
     points = draw(_capd_points(total))
-    record: Record = {} if kind == "total" else {n: _answer(n, points[n]) for n in _CAPD_NAMES}
-    if kind != "answers":
-        record["total"] = total
+    if kind == "points":
+        record = _capd_point_dicts(draw, points, total)
+    else:
+        record = {} if kind == "total" else {n: _answer(n, points[n]) for n in _CAPD_NAMES}
+        if kind != "answers":
+            record["total"] = total
     record.update(_maybe("rass", draw(_SCORED_RASS)))
-    if kind == "answers":
+    if kind in ("answers", "points"):
         for name in _slots_to_blank(draw, _CAPD_NAMES, completeness):
             _blank(record, name, draw)
+            record.pop(f"{name}_points", None)
+            if "total" in record:
+                del record["total"]
+    return record
+
+
+def _capd_point_dicts(draw: st.DrawFn, points: dict[str, int], total: int) -> Record:
+    """The CAPD as charted points (D8), each item in one of three forms.
+
+    An item is its scored points (0-4 after the reverse scoring of items 1-4), its answer, or
+    both (agreeing); the total is given or not.
+    """
+    record: Record = {}
+    for name in _CAPD_NAMES:
+        form = draw(st.sampled_from(["points", "answer", "both"]))
+        if form != "points":
+            record[name] = _answer(name, points[name])
+        if form != "answer":
+            record[f"{name}_points"] = points[name]
+    if draw(st.booleans()):
+        record["total"] = total
     return record
 
 
@@ -213,7 +238,9 @@ def capd_assessments(
     """CAPD assessments (D8): eight answers, a total, or both, with an optional RASS.
 
     Totals lean on both ends of every band (0, 1, 8, 9, 32); the answers are spread over the
-    reverse-scored and the directly scored items to add up to the total. A RASS, when given, is
+    reverse-scored and the directly scored items to add up to the total. Some CAPDs chart items as
+    their scored points (``<item>_points``, 0-4 after the reverse scoring of items 1-4), alone or
+    beside the answer (agreeing), with or without the total. A RASS, when given, is
     above deep sedation (-3 to +4) for a scored CAPD. With ``"any"``, some CAPDs are not done
     (unable because of ICANS; deep sedation; neuromuscular blockade). Shrinks towards the record
     with the fewest inputs (a CAPD not performed when ``"any"`` allows it), else a total of 0.
@@ -316,7 +343,8 @@ def _icans_dicts(  # noqa: PLR0915 - one line per input of the model
 
     slots = [s for s in _ICANS_SLOTS if s in record or s.startswith(("instrument", "seizure"))]
     if not any(
-        n in record[instrument] for n in (_ICE_NAMES if instrument == "ice" else _CAPD_NAMES)
+        n in record[instrument]
+        for n in (_ICE_NAMES if instrument == "ice" else [*_CAPD_NAMES, *_CAPD_POINT_NAMES])
     ):
         slots.remove("instrument_items")
     if record["seizure"] is False:
@@ -331,6 +359,7 @@ def _icans_dicts(  # noqa: PLR0915 - one line per input of the model
                 part.pop("total", None)
                 for name in draw(st.lists(st.sampled_from(names), min_size=1, unique=True)):
                     _blank(part, name, draw)
+                    part.pop(f"{name}_points", None)  # a CAPD item charted as points
         elif slot == "seizure":
             for key in ("seizure", "seizure_duration_min", "seizure_over_5_min"):
                 record.pop(key, None)

@@ -20,6 +20,7 @@ from astct_grading.course import (
     Course,
 )
 from astct_grading.criteria.icans import (
+    CAPD_ITEM_MAX,
     CAPD_MAX,
     ICE_MAX,
 )
@@ -177,6 +178,17 @@ _CAPD_CORRUPTIONS: tuple[Corruption, ...] = (
     _set("rass", -6),
     _all(_set("rass", -5), _set("not_performed", "unable")),
     _all(_set("rass", 0), _set("not_performed", "deep_sedation")),
+    _set("eye_contact_points", CAPD_ITEM_MAX + 1),
+    _set("restless_points", -1),
+    _set("underactive_points", True),
+    _set("inconsolable_points", "3"),
+    _all(_set("eye_contact", "never"), _set("eye_contact_points", 0)),
+    _all(_set("slow_to_respond", "never"), _set("slow_to_respond_points", CAPD_ITEM_MAX)),
+    _all(
+        *(_set(f"{n}_points", 0) for n in _CAPD_NAMES),
+        *(_set(n, None) for n in _CAPD_NAMES),
+        _set("total", 1),
+    ),
 )
 _ICANS_CORRUPTIONS: tuple[Corruption, ...] = (
     _set("age_years", -0.01),

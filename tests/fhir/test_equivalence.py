@@ -16,6 +16,7 @@ from astct_grading.fhir import (
     read_bundle,
 )
 from astct_grading.icans import IcansAssessment
+from astct_grading.icans.capd import CAPD_NAMES, CAPD_POINT_NAMES, CapdAssessment, capd_answers
 from astct_grading.icans.ice import ICE_DOMAIN_NAMES
 from astct_grading.report.demo import load_demo_cohort
 from astct_grading.strategies import courses
@@ -68,7 +69,7 @@ def _projected(course: Course) -> Course:
     data = course.model_dump(mode="json")
     data["sledai_visits"] = []
     # Inputs no resource is read into (docs/fhir.md): a count of vasopressors without their
-    # names, organ toxicity (never graded, D2) and the ICE's domain subtotals.
+    # names, organ toxicity (never graded, D2), the ICE's domain subtotals and the CAPD's points.
     for item in data["crs_assessments"]:
         item["assessment"]["vasopressor_count"] = None
         item["assessment"]["organ_toxicity"] = None
@@ -77,6 +78,12 @@ def _projected(course: Course) -> Course:
         if ice is not None:
             for subtotal in ICE_DOMAIN_NAMES:
                 ice[subtotal] = None
+        capd = item["assessment"].get("capd")
+        if capd is not None:  # CAPD points as charted: carried as the answers they score
+            answers = capd_answers(CapdAssessment.model_validate(capd).__dict__)
+            for name, answer, points in zip(CAPD_NAMES, answers, CAPD_POINT_NAMES, strict=True):
+                capd[name] = None if answer is None else answer.value
+                capd[points] = None
     for item in data["icans_assessments"]:
         for part in ("ice", "capd"):
             record = item["assessment"].get(part)

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from astct_grading.core.bounds import exhaustive
 from astct_grading.core.results import GradeResult
 from astct_grading.core.validation import quantize
 from astct_grading.criteria.icans import CAPD_ITEMS, ICE_ITEMS
@@ -463,3 +464,90 @@ def test_icans_json_round_trip_and_dict_equals_model(
         assert grade_icans(record) == result
         assert grade_icans(model.model_dump(mode="json")) == result
         assert grade_icans(again) == result
+
+
+# --- The CAPD as charted points (CAPD form; D8, D13) --------------------------------------------
+
+CAPD_REVERSED = [item.reverse for item in CAPD_ITEMS]
+
+
+def _points_of(index: int, answer: str) -> int:
+    """The scored points of an answer: items 1-4 reverse-scored (CAPD form)."""
+    position = ANSWERS.index(answer)
+    return 4 - position if CAPD_REVERSED[index] else position
+
+
+@st.composite
+def charted_capds(draw: st.DrawFn, most_missing: int = 8) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A CAPD with each item as points, answer, both or neither (at most ``most_missing`` items
+    in neither form), perhaps a total; and the same CAPD with every item as its answer."""
+    truth = [draw(st.sampled_from(ANSWERS)) for _ in CAPD_NAMES]
+    forms = [draw(st.sampled_from(["points", "answer", "both", "neither"])) for _ in CAPD_NAMES]
+    assume(forms.count("neither") <= most_missing)
+    charted: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    for index, (name, answer, form) in enumerate(zip(CAPD_NAMES, truth, forms, strict=True)):
+        if form in ("points", "both"):
+            charted[f"{name}_points"] = _points_of(index, answer)
+        if form in ("answer", "both"):
+            charted[name] = answer
+        if form != "neither":
+            answers[name] = answer
+    if draw(st.integers(0, 3)) == 0:
+        total = sum(_points_of(i, a) for i, a in enumerate(truth))
+        charted["total"] = answers["total"] = total
+    return charted, answers
+
+
+@SETTINGS
+@given(charted_capds(), st.floats(0.5, 11.9).map(lambda age: round(age, 2)))
+def test_capd_points_score_and_grade_as_the_answers(
+    pair: tuple[dict[str, Any], dict[str, Any]], age: float
+) -> None:
+    charted, answers = pair
+    by_points, by_answers = score_capd(charted), score_capd(answers)
+    assert (by_points.score, by_points.score_min, by_points.score_max, by_points.missing) == (
+        by_answers.score,
+        by_answers.score_min,
+        by_answers.score_max,
+        by_answers.missing,
+    )
+    assert by_points.explanation == by_answers.explanation
+    graded = grade_icans({"age_years": age, "capd": charted})
+    expected = grade_icans({"age_years": age, "capd": answers})
+    assert (graded.grade, graded.grade_min, graded.grade_max, graded.missing) == (
+        expected.grade,
+        expected.grade_min,
+        expected.grade_max,
+        expected.missing,
+    )
+    model = CapdAssessment.model_validate(charted)
+    assert CapdAssessment.model_validate_json(model.model_dump_json()) == model
+
+
+@SETTINGS
+@given(charted_capds(most_missing=4))
+def test_capd_points_bounds_are_exact_and_sound_over_every_completion(
+    pair: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    charted, _ = pair
+
+    def known(index: int) -> int | None:
+        name = CAPD_NAMES[index]
+        if f"{name}_points" in charted:
+            return int(charted[f"{name}_points"])
+        return _points_of(index, charted[name]) if name in charted else None
+
+    def rule(*points: int) -> int | None:
+        total = sum(points)
+        return None if "total" in charted and total != charted["total"] else total
+
+    inputs: list[tuple[int, ...]] = []
+    for index in range(len(CAPD_NAMES)):
+        given = known(index)
+        inputs.append(tuple(range(5)) if given is None else (given,))
+    low, high, matters = exhaustive(rule, inputs)
+    result = score_capd(charted)
+    assert (result.score_min, result.score_max) == (low, high)
+    if "total" not in charted:
+        assert set(result.missing) == {CAPD_NAMES[i] for i in matters}

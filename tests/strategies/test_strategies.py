@@ -41,6 +41,7 @@ from astct_grading.icans import (
     score_capd,
     score_ice,
 )
+from astct_grading.icans.capd import capd_answers
 from astct_grading.icans.ice import ice_open_items
 from astct_grading.sle.response import (
     DorisInput,
@@ -107,7 +108,7 @@ def _capd_unknown(capd: CapdAssessment) -> bool:
     return (
         capd.total is None
         and capd.not_performed is None
-        and None in [getattr(capd, n) for n in CAPD_NAMES]
+        and None in capd_answers(capd.__dict__)  # an item given neither as answer nor points
     )
 
 
