@@ -55,6 +55,27 @@ def test_result_line_is_the_results_own_json(run: Runner) -> None:
     assert result.stdout == f'{{"id":"a","line":1,"result":{expected.to_json()}}}\n'
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        # A negative zero: the quick reading hands it back, the full validation makes it 0.0.
+        b'{"id":"z","oxygen":{"device":"nasal_cannula","flow_l_min":-0.0}}\n',
+        # A vasopressor given as an object: its keys are not counted, so the text is scanned.
+        b'{"id":"v","hypotension":true,"vasopressors":[{"agent":"dopamine"}]}\n',
+    ],
+)
+def test_a_record_the_quick_reading_hands_back_is_graded_as_any_other(
+    run: Runner, line: bytes
+) -> None:
+    result = run("crs", stdin=line)
+    assert result.code == 0
+    body = json.loads(line)
+    record_id = body.pop("id")
+    expected = grade_crs(body)
+    assert result.stdout == f'{{"id":"{record_id}","line":1,"result":{expected.to_json()}}}\n'
+    assert "-0" not in result.stdout
+
+
 def test_error_line_shape(run: Runner) -> None:
     result = run("crs", stdin=BAD)
     assert result.code == 1
