@@ -227,7 +227,10 @@ def test_the_json_schema_states_the_0_to_4_bounds() -> None:
 
 
 def _drawn(strategy: Any, condition: Any) -> Any:
-    return find(strategy, condition, settings=settings(max_examples=2000, database=None))
+    # Derandomized: the same examples on every run, so a rare form is found or not, never flaky.
+    return find(
+        strategy, condition, settings=settings(max_examples=5000, database=None, derandomize=True)
+    )
 
 
 def test_the_strategies_draw_points_alone_mixed_and_at_their_bounds() -> None:

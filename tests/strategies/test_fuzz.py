@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
@@ -42,6 +42,7 @@ from astct_grading import (
     score_sledai2k,
 )
 from astct_grading import strategies as strats
+from astct_grading.cli.inputs import _wide_encoding
 from astct_grading.course import Course, grade_course
 from astct_grading.icans import (
     CapdAssessment,
@@ -254,10 +255,20 @@ def jsonl_lines(name: str) -> st.SearchStrategy[list[bytes]]:
 def test_cli_jsonl_never_crashes(name: str) -> None:
     @settings(FUZZ, max_examples=25 if name == "course" else 50)
     @given(jsonl_lines(name))
+    @example([b"\x00"])  # a NUL byte first: read as UTF-16BE text, refused as a whole
+    @example([b"[", b"{}"])  # a JSON array over several lines, refused as a whole
     def check(lines: list[bytes]) -> None:
         data = b"".join(line + b"\n" for line in lines)
         code, out, err = run_cli([name, "-", "--format", "jsonl"], data)
-        if code == 2:
+        if code == 2 and _wide_encoding(data[:4]) is not None:
+            # Refused as a whole: its first bytes are those of UTF-16 or UTF-32 text (a NUL
+            # byte first reads as UTF-16BE; cli.md, "Input that is plainly not what it
+            # claims"), before any output, with one message naming the encoding.
+            assert out == b""
+            assert err.count("\n") == 1, err
+            assert "UTF-" in err
+            assert "iconv" in err
+        elif code == 2:
             # Refused as a whole only as a JSON array over several lines (cli.md), before any
             # output, with one message naming the cause; otherwise every line gets its line.
             first = next(line.strip() for line in lines if line.strip())
