@@ -27,7 +27,8 @@ from astct_grading.plots.figures import CohortFigures
 from astct_grading.plots.render import SvgFigure, render_sledai, render_swimmer
 from astct_grading.plots.sledai import OUTCOME_MARKS, SledaiPlot
 from astct_grading.plots.swimmer import SwimmerPlot
-from astct_grading.report.tables import CohortReport, CountRow, Distribution, GradeTable
+from astct_grading.report.tables import CohortReport, CountRow, GradeTable
+from astct_grading.report.text import listing_row, median_range, number_text
 
 __all__ = ["DECISION_TITLES", "applied_decisions", "criteria_versions", "render_html"]
 
@@ -91,21 +92,6 @@ footer { font-size: 8.5pt; margin-top: 8mm; border-top: 1px solid #808080; paddi
 """
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:g}" if value == int(value) else f"{value:.1f}"
-
-
-def _median_range(d: Distribution, open_word: str = "undetermined") -> str:
-    text = "-" if d.n == 0 else f"{_number(d.median)} ({_number(d.minimum)} to "
-    if d.n:
-        text += f"{_number(d.maximum)}), n={d.n}"
-    if d.undetermined:
-        text += f"; {d.undetermined} {open_word}"
-    return text
-
-
 def _table(
     caption: str,
     header: Sequence[str],
@@ -148,13 +134,13 @@ def _count_cells(row: CountRow) -> list[str]:
 
 def _grade_table(table: GradeTable, patients: int) -> str:
     rows = [_count_cells(row) for row in (*table.by_grade, table.any_grade, table.severe)]
-    rows.append(["Onset day, median (range)", "", "", _median_range(table.onset_day)])
+    rows.append(["Onset day, median (range)", "", "", median_range(table.onset_day)])
     rows.append(
         [
             "Duration (days), median (range)",
             "",
             "",
-            _median_range(table.duration_days, "not resolved"),
+            median_range(table.duration_days, "not resolved"),
         ]
     )
     return _table(
@@ -223,7 +209,7 @@ def applied_decisions(results: Iterable[CourseResult]) -> tuple[str, ...]:
 
 def _about(report: CohortReport, results: Sequence[CourseResult]) -> str:
     products = ", ".join(f"{escape(name)} {n}" for name, n in report.products) or "none"
-    periods = ", ".join(f"{_number(h)} h" for h in report.resolution_hours) or "-"
+    periods = ", ".join(f"{number_text(h)} h" for h in report.resolution_hours) or "-"
     versions = criteria_versions(results)
     version_items = (
         "".join(
@@ -344,8 +330,8 @@ def _sledai_section(report: CohortReport, plot: SledaiPlot) -> str:
                 [
                     row.label,
                     str(row.patients),
-                    _median_range(row.score),
-                    _median_range(row.change) if row.change is not None else "",
+                    median_range(row.score),
+                    median_range(row.change) if row.change is not None else "",
                 ]
                 for row in report.sledai
             ],
@@ -381,21 +367,7 @@ def _listings(report: CohortReport) -> str:
         ]
         for e in report.episodes
     ]
-    patients = [
-        [
-            p.patient_id + (" (died)" if p.died else ""),
-            p.product or "-",
-            p.crs,
-            _number(p.crs_onset_day),
-            _number(p.crs_duration_days),
-            p.icans,
-            _number(p.icans_onset_day),
-            _number(p.icans_duration_days),
-            " > ".join(p.sledai) or "-",
-            ", ".join(p.treatments) or "none",
-        ]
-        for p in report.listing
-    ]
+    patients = [list(listing_row(p)) for p in report.listing]
     return (
         '<section aria-labelledby="listings"><h2 id="listings">Listings</h2>'
         "<h3>Episodes</h3>"

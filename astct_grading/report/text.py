@@ -5,25 +5,67 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from astct_grading.report.tables import CohortReport, CountRow, Distribution, GradeTable
+from astct_grading.report.tables import (
+    CohortReport,
+    CountRow,
+    Distribution,
+    GradeTable,
+    PatientLine,
+)
 
-__all__ = ["render_text"]
+__all__ = ["listing_row", "median_range", "number_text", "render_text"]
 
 
-def _number(value: float | None) -> str:
+def number_text(value: float | None) -> str:
+    """A day or a duration as the reports write it: whole numbers bare, else one decimal.
+
+    Example:
+        >>> number_text(3.0), number_text(2.25), number_text(None)
+        ('3', '2.2', '-')
+    """
     if value is None:
         return "-"
     return f"{value:g}" if value == int(value) else f"{value:.1f}"
 
 
-def _median_range(d: Distribution) -> str:
+def median_range(d: Distribution, open_word: str = "undetermined") -> str:
+    """A distribution as the reports write it: median (range), n, and how many are open.
+
+    Example:
+        >>> from astct_grading.report.tables import Distribution
+        >>> median_range(Distribution(2, 1.0, 1.0, 3.0, 1))
+        '1 (1 to 3), n=2; 1 undetermined'
+    """
     if d.n == 0:
         text = "-"
     else:
-        text = f"{_number(d.median)} ({_number(d.minimum)} to {_number(d.maximum)}), n={d.n}"
+        text = (
+            f"{number_text(d.median)} ({number_text(d.minimum)} to "
+            f"{number_text(d.maximum)}), n={d.n}"
+        )
     if d.undetermined:
-        text += f"; {d.undetermined} undetermined"
+        text += f"; {d.undetermined} {open_word}"
     return text
+
+
+def listing_row(p: PatientLine) -> tuple[str, ...]:
+    """A patient's row of the listing, as the text and the HTML reports write it.
+
+    Columns: ID (with "(died)"), product, CRS grade, its onset day and duration, the same for
+    ICANS, SLEDAI-2K at each visit, and the therapies given.
+    """
+    return (
+        p.patient_id + (" (died)" if p.died else ""),
+        p.product or "-",
+        p.crs,
+        number_text(p.crs_onset_day),
+        number_text(p.crs_duration_days),
+        p.icans,
+        number_text(p.icans_onset_day),
+        number_text(p.icans_duration_days),
+        " > ".join(p.sledai) or "-",
+        ", ".join(p.treatments) or "none",
+    )
 
 
 def _count(row: CountRow) -> str:
@@ -40,8 +82,8 @@ def _grade_lines(table: GradeTable, patients: int) -> list[str]:
     lines = [f"Maximum {table.scale} grade (N={patients})", f"  {'':<32}{'n':>4}  {'%':>6}"]
     lines += [_count(row) for row in table.by_grade]
     lines += [_count(table.any_grade), _count(table.severe)]
-    lines.append(f"  {'Onset day, median (range)':<32}{_median_range(table.onset_day)}")
-    duration = _median_range(table.duration_days).replace("undetermined", "not resolved")
+    lines.append(f"  {'Onset day, median (range)':<32}{median_range(table.onset_day)}")
+    duration = median_range(table.duration_days).replace("undetermined", "not resolved")
     lines.append(f"  {'Duration (days), median (range)':<32}{duration}")
     return lines
 
@@ -95,7 +137,7 @@ def render_text(report: CohortReport) -> str:
     lines.append(report.title)
     products = ", ".join(f"{name} {n}" for name, n in report.products) or "none"
     lines.append(f"Patients: {report.patients} ({products})")
-    periods = ", ".join(f"{_number(h)} h" for h in report.resolution_hours) or "-"
+    periods = ", ".join(f"{number_text(h)} h" for h in report.resolution_hours) or "-"
     lines.append("Criteria: ASTCT 2019 (CRS, ICANS), SLEDAI-2K, SRI-4, DORIS 2021, LLDAS.")
     lines.append(f"Episodes resolve after {periods} without a grade >= 1 finding (D20).")
     lines.append("")
@@ -111,8 +153,8 @@ def render_text(report: CohortReport) -> str:
         [
             (
                 row.label,
-                _median_range(row.score),
-                _median_range(row.change) if row.change is not None else "",
+                median_range(row.score),
+                median_range(row.change) if row.change is not None else "",
             )
             for row in report.sledai
         ],
@@ -132,21 +174,7 @@ def render_text(report: CohortReport) -> str:
     lines += ["", "Patients (CRS and ICANS: maximum grade, onset day, duration in days)"]
     lines += _table(
         ("ID", "Product", "CRS", "day", "days", "ICANS", "day", "days", "SLEDAI-2K", "Treated"),
-        [
-            (
-                p.patient_id + (" (died)" if p.died else ""),
-                p.product or "-",
-                p.crs,
-                _number(p.crs_onset_day),
-                _number(p.crs_duration_days),
-                p.icans,
-                _number(p.icans_onset_day),
-                _number(p.icans_duration_days),
-                " > ".join(p.sledai) or "-",
-                ", ".join(p.treatments) or "none",
-            )
-            for p in report.listing
-        ],
+        [listing_row(p) for p in report.listing],
         {3, 4, 6, 7},
     )
     return "\n".join(lines) + "\n"
