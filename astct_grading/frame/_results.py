@@ -82,6 +82,54 @@ class AnswerTable:
         self.missing[code] = self.names.add(missing)
 
 
+class PatternAnswers(AnswerTable):
+    """The witnesses' answers for codes too many to hold densely, numbered as they are met.
+
+    A scale whose pattern of levels is a large number (many yes/no/unknown descriptors) keeps
+    only the codes it has met: :meth:`slots` gives each row the *slot* of its code (grading one
+    witness per new code), and :func:`assemble` reads the answers by slot.
+
+    Example:
+        >>> answers = PatternAnswers()
+        >>> codes = np.array([7, 3**20, 7]); valid = np.array([True, True, True])
+        >>> answers.slots(codes, valid, lambda row: (row, row, (), ())).tolist()
+        [1, 2, 1]
+        >>> answers.low[:3].tolist()
+        [-1, 0, 1]
+    """
+
+    def __init__(self) -> None:
+        super().__init__(64)
+        self._slot: dict[int, int] = {}
+
+    def slots(self, codes: Codes, valid: Bools, witness: Callable[[int], Answer]) -> Codes:
+        """Each row's slot (0 for a row not valid), grading one row per code not yet met."""
+        rows = np.flatnonzero(valid)
+        out = np.zeros(len(codes), dtype=np.int64)
+        if not len(rows):
+            return out
+        distinct, first, inverse = np.unique(codes[rows], return_index=True, return_inverse=True)
+        slot_of = np.empty(len(distinct), dtype=np.int64)
+        for position, code in enumerate(distinct.tolist()):
+            slot = self._slot.get(code)
+            if slot is None:
+                slot = self._slot[code] = len(self._slot) + 1  # slot 0: rows not valid
+                self._grow(slot + 1)
+                self.set(slot, witness(int(rows[first[position]])))
+            slot_of[position] = slot
+        out[rows] = slot_of[inverse]
+        return out
+
+    def _grow(self, size: int) -> None:
+        if size <= len(self.low):
+            return
+        extra = max(size, 2 * len(self.low)) - len(self.low)
+        self.low = np.concatenate((self.low, np.full(extra, -1, dtype=np.int8)))
+        self.high = np.concatenate((self.high, np.full(extra, -1, dtype=np.int8)))
+        self.drivers = np.concatenate((self.drivers, np.zeros(extra, dtype=np.int32)))
+        self.missing = np.concatenate((self.missing, np.zeros(extra, dtype=np.int32)))
+
+
 def _error_of(model: type[BaseModel], record: dict[str, Any]) -> tuple[str, str, str] | None:
     """(field, type, message) of the model's first error on ``record``; None when it is valid."""
     try:
