@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 from astct_grading.cli.scales import ID_KEY
 from astct_grading.frame._table import Columns
 
-Codes = npt.NDArray[np.int64]
+Codes = npt.NDArray[np.integer[Any]]
 Bools = npt.NDArray[np.bool_]
 
 #: What a witness gives a code: (lowest, highest, drivers, missing).
@@ -63,11 +63,11 @@ class AnswerTable:
 
     def fill(self, codes: Codes, valid: Bools, witness: Callable[[int], Answer]) -> None:
         """Grade one row per code not yet in the table (``witness(row)``)."""
+        if not ((self.low[codes] < 0) & valid).any():
+            return  # every code met before (the usual case once a table has been graded)
         seen = np.zeros(len(self.low), dtype=bool)
         seen[codes[valid]] = True
         new = np.flatnonzero(seen & (self.low < 0))
-        if not len(new):
-            return
         rows = np.flatnonzero(valid)
         first = np.full(len(self.low), -1, dtype=np.int64)
         first[codes[rows[::-1]]] = rows[::-1]  # the last write wins: the first row per code
@@ -155,6 +155,27 @@ class Names:
 ERROR_COLUMNS = ("error_field", "error_type", "error_message")
 
 
+def _repeated(text: str, where: Bools) -> pa.Array:
+    """A string column holding ``text`` where ``where`` holds, null elsewhere.
+
+    Example:
+        >>> _repeated("v1", np.array([True, False, True])).to_pylist()
+        ['v1', None, 'v1']
+    """
+    data = text.encode()
+    offsets = np.zeros(len(where) + 1, dtype=np.int32)
+    np.cumsum(where * np.int32(len(data)), out=offsets[1:])
+    return pa.Array.from_buffers(
+        pa.string(),
+        len(where),
+        [
+            pa.array(where, pa.bool_()).buffers()[1] if not where.all() else None,
+            pa.py_buffer(offsets),
+            pa.py_buffer(data * int(where.sum())),
+        ],
+    )
+
+
 def assemble(
     columns: Columns,
     codes: Codes,
@@ -165,19 +186,22 @@ def assemble(
     version: str,
     keep: Sequence[str],
     names: Names = Names(),
+    *,
+    explain: bool = True,
 ) -> pa.Table:
     """The output table: one row per input row, in order, with the answers or the error.
 
     Rows the vectorised checks refused are validated by ``model`` for their error; a row the
     model accepts after all is graded by ``regrade`` (the per-record path), so a check stricter
-    than the model can cost speed, never a result.
+    than the model can cost speed, never a result. With ``explain`` False the drivers and
+    missing inputs are left out.
     """
     rows = columns.rows
     safe = np.where(valid, codes, 0)
     low = table.low[safe]
     high = table.high[safe]
-    drivers = table.drivers[safe]
-    missing = table.missing[safe]
+    drivers = table.drivers[safe] if explain else safe
+    missing = table.missing[safe] if explain else safe
     errors: dict[int, tuple[str, str, str]] = {}
     for index in np.flatnonzero(~valid):
         record = columns.record(int(index))
@@ -199,13 +223,15 @@ def assemble(
     out[names.value] = pa.array(graded, mask=invalid | (low != high))
     out[names.low] = pa.array(low, mask=invalid)
     out[names.high] = pa.array(high, mask=invalid)
-    lists = pa.array([list(item) for item in table.names.items], type=pa.list_(pa.string()))
-    out[names.drivers] = lists.take(pa.array(drivers, mask=invalid))
-    out["missing"] = lists.take(pa.array(missing, mask=invalid))
-    out[names.version] = pa.array([version]).take(
-        pa.array(np.zeros(rows, dtype=np.int32), mask=invalid)
-    )
+    if explain:
+        lists = pa.array([list(item) for item in table.names.items], type=pa.list_(pa.string()))
+        out[names.drivers] = lists.take(pa.array(drivers, mask=invalid))
+        out["missing"] = lists.take(pa.array(missing, mask=invalid))
+    out[names.version] = _repeated(version, valid)
     for position, name in enumerate(ERROR_COLUMNS):
+        if not errors:
+            out[name] = pa.nulls(rows, pa.string())
+            continue
         distinct: dict[str, int] = {}
         which = np.zeros(rows, dtype=np.int32)
         for row, error in errors.items():

@@ -33,7 +33,7 @@ from astct_grading.errors import AstctGradingError
 
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
-Codes = npt.NDArray[np.int64]
+Codes = npt.NDArray[np.integer[Any]]
 
 #: A yes/no cell as a level code: 0 false, 1 true, 2 null (not known).
 FALSE, TRUE, UNKNOWN = 0, 1, 2
@@ -50,6 +50,8 @@ class FrameError(AstctGradingError):
 
 
 def _kind(column: CsvColumn) -> str:
+    if set(column.kinds) == {"integer", "text"}:
+        return "count"
     if column.is_list:
         return "list"
     if column.is_boolean:
@@ -73,10 +75,18 @@ _CHECKS = {
             pa.types.is_string(t.value_type)
             or pa.types.is_large_string(t.value_type)
             or pa.types.is_null(t.value_type)
+            or (
+                pa.types.is_dictionary(t.value_type) and pa.types.is_string(t.value_type.value_type)
+            )
         )
     ),
 }
+_CHECKS["count"] = lambda t: pa.types.is_integer(t) or _CHECKS["text"](t)
+# An object cell (organ name -> grade): a map, or a struct with a field per key.
+_CHECKS["object"] = lambda t: pa.types.is_map(t) or pa.types.is_struct(t)
 _EXPECTED = {
+    "count": "an integer type, or string",
+    "object": "a map or a struct",
     "number": "a number type (integer, floating or decimal)",
     "boolean": "boolean",
     "text": "string",
@@ -134,10 +144,16 @@ class Columns:
     """
 
     def __init__(
-        self, table: pa.Table, columns: Mapping[str, CsvColumn], keep: Sequence[str] = ()
+        self,
+        table: pa.Table,
+        columns: Mapping[str, CsvColumn],
+        keep: Sequence[str] = (),
+        *,
+        kinds: Mapping[str, str] | None = None,
+        checked: bool = False,
     ) -> None:
-        kinds = {name: _kind(column) for name, column in columns.items()}
-        for name in table.column_names:
+        kinds = {name: _kind(column) for name, column in columns.items()} | dict(kinds or {})
+        for name in () if checked else table.column_names:
             if name == ID_KEY or name in keep:
                 continue
             if name not in kinds:
@@ -152,26 +168,59 @@ class Columns:
         self.table = table
         self.rows = table.num_rows
         self._kinds = kinds
+        self._names = frozenset(table.column_names)
 
     def has(self, name: str) -> bool:
         """Whether the table has the column."""
-        return name in self.table.column_names
+        return name in self._names
+
+    def given(self, name: str) -> Bools:
+        """Where a cell holds a value: not null (nowhere when the column is left out)."""
+        if not self.has(name):
+            return np.zeros(self.rows, dtype=bool)
+        array = self._array(name)
+        return np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+    def count(self, name: str, most: int, words: Mapping[str, int], other: int) -> Codes:
+        """An integer-or-text column as codes.
+
+        0 for null, 1 + the number for a whole number from 0 to ``most``, ``words[cell]`` for
+        a text cell, ``other`` for any other value.
+        """
+        if not self.has(name):
+            return np.zeros(self.rows, dtype=np.int64)
+        array = self._array(name)
+        if pa.types.is_null(array.type):
+            return np.zeros(self.rows, dtype=np.int64)
+        if not pa.types.is_integer(array.type):
+            return _encode(array, words, other)
+        values = np.asarray(array.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        codes = np.where((values >= 0) & (values <= most), values + 1, other)
+        out: Codes = np.where(self.given(name), codes, 0)
+        return out
 
     def _array(self, name: str) -> pa.Array:
-        return self.table.column(name).combine_chunks()
+        column = self.table.column(name)
+        if column.num_chunks == 1:
+            return column.chunk(0)  # a slice of a table: no copy
+        return column.combine_chunks()
 
     def number(self, name: str) -> tuple[Floats, Bools]:
         """(values, given): the cells as float64 (NaN where null) and where a value is given."""
         if not self.has(name):
             return np.full(self.rows, np.nan), np.zeros(self.rows, dtype=bool)
         array = self._array(name)
-        given = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
         if pa.types.is_null(array.type):
-            return np.full(self.rows, np.nan), given
-        if not pa.types.is_floating(array.type) or array.type != pa.float64():
+            return np.full(self.rows, np.nan), np.zeros(self.rows, dtype=bool)
+        if array.type != pa.float64():
             array = pc.cast(array, pa.float64(), safe=False)
-        values = np.asarray(array.fill_null(np.nan).to_numpy(zero_copy_only=False), dtype=float)
-        return values, given
+        values = np.frombuffer(array.buffers()[1], dtype=np.float64)[
+            array.offset : array.offset + len(array)
+        ]
+        if not array.null_count:
+            return values, np.ones(self.rows, dtype=bool)
+        given = _bits(array.buffers()[0], array.offset, len(array))
+        return np.where(given, values, np.nan), given
 
     def flag(self, name: str, absent: int) -> Codes:
         """The cells as codes: :data:`FALSE`, :data:`TRUE`, :data:`UNKNOWN` (null).
@@ -179,14 +228,15 @@ class Columns:
         ``absent``: the code of every cell when the column is left out (the model's default).
         """
         if not self.has(name):
-            return np.full(self.rows, absent, dtype=np.int64)
+            return np.full(self.rows, absent, dtype=np.int8)
         array = self._array(name)
         if pa.types.is_null(array.type):
-            return np.full(self.rows, UNKNOWN, dtype=np.int64)
-        codes = _bits(array.buffers()[1], array.offset, len(array)).astype(np.int64)
-        if array.null_count:
-            codes[~_bits(array.buffers()[0], array.offset, len(array))] = UNKNOWN
-        return codes
+            return np.full(self.rows, UNKNOWN, dtype=np.int8)
+        codes = _bits(array.buffers()[1], array.offset, len(array)).view(np.int8)
+        if not array.null_count:
+            return codes
+        out: Codes = np.where(_bits(array.buffers()[0], array.offset, len(array)), codes, UNKNOWN)
+        return out.astype(np.int8, copy=False)
 
     def text(self, name: str, codes: Mapping[str, int], other: int) -> Codes:
         """The cells as codes: ``codes[cell]``, ``other`` for any other text, 0 for null."""
@@ -217,14 +267,16 @@ class Columns:
         start = offsets[0]
         items = array.values.slice(start, offsets[-1] - start)
         offsets = offsets - start
-        # A null list's offsets may still span items: its length is read as 0.
-        lengths = np.where(given, np.diff(offsets), 0)
+        item_codes: Codes
         if pa.types.is_null(items.type):
             item_codes = np.full(len(items), other, dtype=np.int64)
         else:
             item_codes = _encode(items, codes, other, null=other)
-        if not given.all():
-            keep = np.repeat(given, np.diff(offsets))
+        spans = np.diff(offsets)
+        # A null list's offsets may still span items: its length is read as 0.
+        if spans[~given].any():
+            lengths = np.where(given, spans, 0)
+            keep = np.repeat(given, spans)
             item_codes = item_codes[keep]
             offsets = np.concatenate(([0], np.cumsum(lengths)))
         return given, offsets, item_codes
@@ -236,8 +288,14 @@ class Columns:
         for name, cell in row.items():
             if name not in self._kinds:
                 continue
-            number = self._kinds[name] == "number" and cell is not None
-            value = float(cell) if number else cell
+            kind = self._kinds[name]
+            value = cell
+            if kind == "number" and cell is not None:
+                value = float(cell)
+            elif kind == "object" and cell is not None:
+                # A map reads as (key, value) pairs; a struct's null field is a key left out.
+                pairs = cell if isinstance(cell, list) else cell.items()
+                value = {key: item for key, item in pairs if item is not None}
             parent, _, child = name.rpartition(".")
             if not parent:
                 record[name] = value
@@ -248,8 +306,9 @@ class Columns:
 
 def _bits(buffer: pa.Buffer, offset: int, length: int) -> Bools:
     """An Arrow bit map (values or validity) as booleans, unpacked in one pass."""
-    packed = np.frombuffer(buffer, dtype=np.uint8)
-    unpacked = np.unpackbits(packed, bitorder="little")[offset : offset + length]
+    first = offset // 8  # only the bytes of the slice: a table's slice shares its buffers
+    packed = np.frombuffer(buffer, dtype=np.uint8)[first : (offset + length + 7) // 8]
+    unpacked = np.unpackbits(packed, bitorder="little")[offset - 8 * first :][:length]
     return unpacked.view(np.bool_)
 
 
@@ -258,5 +317,12 @@ def _encode(array: pa.Array, codes: Mapping[str, int], other: int, null: int = 0
     encoded = array if pa.types.is_dictionary(array.type) else pc.dictionary_encode(array)
     dictionary = encoded.dictionary.to_pylist()
     lookup = np.array([codes.get(word, other) for word in dictionary] + [null], dtype=np.int64)
-    indices = encoded.indices.fill_null(len(dictionary))
-    return lookup[np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)]
+    indices = encoded.indices
+    positions = np.frombuffer(indices.buffers()[1], dtype=indices.type.to_pandas_dtype())[
+        indices.offset : indices.offset + len(indices)
+    ]
+    if indices.null_count:
+        valid = _bits(indices.buffers()[0], indices.offset, len(indices))
+        positions = np.where(valid, positions, len(dictionary))
+    out: Codes = lookup[positions]
+    return out

@@ -38,6 +38,10 @@ BOOLEAN = (
 )
 TEXT = ("temperature.unit", "oxygen.device")
 LIST = ("vasopressors",)
+#: An integer column, or a text column when a row of the batch holds text ("multiple").
+COUNT = "vasopressor_count"
+#: organ -> CTCAE grade, a map column.
+OBJECT = "organ_toxicity"
 SCHEMA = pa.schema(
     [
         ("id", pa.int64()),
@@ -45,6 +49,8 @@ SCHEMA = pa.schema(
         *((name, pa.bool_()) for name in BOOLEAN),
         *((name, pa.string()) for name in TEXT),
         ("vasopressors", pa.list_(pa.string())),
+        (COUNT, pa.int64()),
+        (OBJECT, pa.map_(pa.string(), pa.int64())),
     ]
 )
 
@@ -90,6 +96,15 @@ _AGENT_NAMES = st.one_of(
     st.sampled_from([*sorted(INOTROPES), " Dobutamine", "Noradrenaline", "NOREPINEPHRINE", "x"]),
 )
 _ITEMS = st.one_of(st.none(), st.lists(_AGENT_NAMES, max_size=4))
+_COUNTS = st.one_of(st.none(), st.integers(0, 6), st.just("multiple"))
+_WEIRD_COUNTS = st.one_of(_COUNTS, st.sampled_from([-1, 7, 2**40, "Multiple", "2", "", "many"]))
+_ORGANS = st.one_of(
+    st.none(),
+    st.dictionaries(st.sampled_from(["liver", "kidney", "heart"]), st.integers(1, 5), max_size=2),
+)
+_WEIRD_ORGANS = st.one_of(
+    _ORGANS, st.dictionaries(st.sampled_from(["liver", "", "x" * 65]), st.integers(-1, 6))
+)
 _ITEMS_WITH_NULLS = st.lists(st.one_of(st.none(), _AGENT_NAMES), min_size=1, max_size=3)
 
 
@@ -115,6 +130,8 @@ def rows(draw: st.DrawFn, *, invalid: bool = True) -> dict[str, Any]:
     if not weird and items is not None:
         items = [item for item in items if item in _VALID_AGENTS]
     row["vasopressors"] = items
+    row[COUNT] = draw(_WEIRD_COUNTS if weird else _COUNTS)
+    row[OBJECT] = draw(_WEIRD_ORGANS if weird else _ORGANS)
     return row
 
 
@@ -168,12 +185,38 @@ def _fits(name: str, value: Any) -> bool:
         return isinstance(value, bool)
     if name in TEXT:
         return isinstance(value, str)
+    if name == COUNT:
+        return isinstance(value, str) or (type(value) is int and abs(value) < 2**63)
+    if name == OBJECT:
+        return isinstance(value, dict) and all(
+            isinstance(key, str) and type(grade) is int and abs(grade) < 2**63
+            for key, grade in value.items()
+        )
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
+def schema_for(rows: list[dict[str, Any]], names: list[str] | None = None) -> pa.Schema:
+    """The typed schema for ``rows`` (of the columns ``names``, by default all): the count
+    column is text when a row holds text."""
+    text = any(isinstance(row.get(COUNT), str) for row in rows)
+    fields = [SCHEMA.field(name) for name in names or SCHEMA.names]
+    return pa.schema(
+        [pa.field(COUNT, pa.string()) if f.name == COUNT and text else f for f in fields]
+    )
+
+
 def table(batch: list[dict[str, Any]]) -> pa.Table:
-    """The rows as a table with the typed schema (and their positions as ids)."""
-    return pa.Table.from_pylist([{**row, "id": i} for i, row in enumerate(batch)], schema=SCHEMA)
+    """The rows as a table with the typed schema (and their positions as ids).
+
+    In a batch whose count column is text, a whole-number count is written as its text (as a
+    text column holds it; the model refuses text numbers), in the row too.
+    """
+    schema = schema_for(batch)
+    if schema.field(COUNT).type == pa.string():
+        for row in batch:
+            if isinstance(row.get(COUNT), int):
+                row[COUNT] = str(row[COUNT])
+    return pa.Table.from_pylist([{**row, "id": i} for i, row in enumerate(batch)], schema=schema)
 
 
 def expected_record(row: dict[str, Any]) -> dict[str, Any]:

@@ -70,6 +70,7 @@ def test_crs_table_reads_null_typed_dictionary_and_chunked_columns() -> None:
             "fever_waiver": pa.nulls(2),
             "hypotension": pa.nulls(2),
             "vasopressors": pa.nulls(2),
+            "vasopressor_count": pa.nulls(2),
             "oxygen.device": pa.nulls(2),
             "oxygen.flow_l_min": pa.nulls(2),
             "death_due_to_crs": pa.array([False, False]),
@@ -104,8 +105,8 @@ def test_crs_table_check_stricter_than_the_model_costs_speed_never_a_result(
     levels = frame_crs._levels
 
     def refuse_all(*args: object) -> object:
-        codes, valid = levels(*args)  # type: ignore[arg-type]
-        return codes, valid & False
+        codes, valid, exact = levels(*args)  # type: ignore[arg-type]
+        return codes, valid & False, exact
 
     monkeypatch.setattr(frame_crs, "_levels", refuse_all)
     assert grade_crs_table(table).equals(expected)
@@ -119,14 +120,91 @@ def test_crs_table_from_pandas_keeps_its_index() -> None:
 
 
 @pytest.mark.parametrize(
-    ("column", "values"),
-    [("vasopressor_count", [1]), ("vasopressor_count", ["multiple"]), ("organ_toxicity", ["x"])],
+    ("counts", "expected"),
+    [
+        # D3: a count of distinct agents, named or not; "multiple" is two or more (one may be
+        # vasopressin: 3-4); all six agents include five besides vasopressin (4).
+        ([None, 0, 1, 2, 6], [(2, 4), (2, 2), (3, 3), (3, 4), (4, 4)]),
+        (["multiple", None], [(3, 4), (2, 4)]),
+    ],
 )
-def test_an_input_the_table_path_does_not_read_yet_is_refused_as_a_whole(
-    column: str, values: list[object]
+def test_vasopressor_count_column_is_read_as_the_model_reads_it(
+    counts: list[object], expected: list[tuple[int, int]]
 ) -> None:
-    # Never graded as if the input were absent (docs/frame.md, "Not done yet").
-    with pytest.raises(FrameError) as raised:
-        grade_crs_table(pa.table({"hypotension": [True], column: values}))
-    assert raised.value.type == "frame_column"
-    assert "does not read yet" in str(raised.value)
+    out = grade_crs_table(
+        pa.table(
+            {
+                "fever": [True] * len(counts),
+                "hypotension": [True] * len(counts),
+                "vasopressor_count": counts,
+                "oxygen.device": ["room_air"] * len(counts),
+            }
+        )
+    )
+    low, high = out.column("grade_min").to_pylist(), out.column("grade_max").to_pylist()
+    got = list(zip(low, high, strict=True))
+    assert got == expected
+    for count, bounds in zip(counts, expected, strict=True):
+        record = {"fever": True, "hypotension": True, "oxygen": {"device": "room_air"}}
+        result = grade_crs({**record, "vasopressor_count": count})
+        assert (result.grade_min, result.grade_max) == bounds
+
+
+@pytest.mark.parametrize(
+    ("count", "named", "hypotension", "error"),
+    [
+        (7, None, True, "vasopressor_count"),
+        (-1, None, True, "vasopressor_count"),
+        ("2", None, True, "vasopressor_count"),
+        (1, ["norepinephrine", "vasopressin"], True, "vasopressor_count_conflict"),
+        (1, [], True, "vasopressor_count_conflict"),
+        ("multiple", [], True, "vasopressor_count_conflict"),
+        (1, None, False, "hypotension_conflict"),
+        (0, [], False, None),
+        (2, ["norepinephrine", "vasopressin"], True, None),
+    ],
+)
+def test_vasopressor_count_conflicts_are_the_models(
+    count: object, named: list[str] | None, hypotension: bool, error: str | None
+) -> None:
+    column = pa.array([count], pa.string() if isinstance(count, str) else pa.int64())
+    table = pa.table(
+        {
+            "hypotension": [hypotension],
+            "vasopressors": pa.array([named], pa.list_(pa.string())),
+            "vasopressor_count": column,
+        }
+    )
+    assert grade_crs_table(table).column("error_type").to_pylist() == [error]
+
+
+def test_organ_toxicity_is_read_from_a_map_or_a_struct_and_never_changes_the_grade() -> None:
+    # D2: organ toxicity is recorded, not graded; a bad organ entry is the model's error.
+    organs = pa.array([{"liver": 3}, None, {"liver": 9}], type=pa.map_(pa.string(), pa.int64()))
+    out = grade_crs_table(pa.table({"fever": [True, True, True], "organ_toxicity": organs}))
+    assert out.column("grade_min").to_pylist() == [1, 1, None]
+    assert out.column("error_field").to_pylist() == [None, None, "organ_toxicity.liver"]
+    fields = pa.struct([("liver", pa.int64()), ("kidney", pa.int64())])
+    struct = pa.array([{"liver": 4, "kidney": None}], fields)
+    out = grade_crs_table(pa.table({"fever": [True], "organ_toxicity": struct}))
+    expected = grade_crs({"fever": True, "organ_toxicity": {"liver": 4}})
+    assert out.column("grade").to_pylist() == [expected.grade]
+    with pytest.raises(FrameError, match="must be a map or a struct"):
+        grade_crs_table(pa.table({"organ_toxicity": ["liver"]}))
+
+
+def test_a_reading_near_a_rounding_point_is_left_to_the_exact_path() -> None:
+    # D14: 37.995 °C rounds to 38.0 (fever), 37.994 does not; 6.005 L/min is high flow.
+    from astct_grading.frame._table import Columns
+
+    table = pa.table(
+        {
+            "temperature.value": [37.995, 37.994, 38.0, 37.99, 100.391, None],
+            "temperature.unit": ["C", "C", "C", "C", "F", None],
+            "oxygen.device": [None, None, None, None, None, "nasal_cannula"],
+            "oxygen.flow_l_min": [None, None, None, None, None, 6.005],
+        }
+    )
+    _, _, exact = frame_crs._levels(Columns(table, frame_crs._COLUMNS))
+    assert exact.tolist() == [False, True, True, True, False, False]
+    assert grade_crs_table(table).column("grade_min").to_pylist() == [1, 0, 1, 0, 1, 0]
