@@ -3,9 +3,9 @@
 A file is Parquet when ``--format parquet`` says so, or, without ``--format``, when it starts
 with Parquet's magic bytes ``PAR1`` or its name ends in ``.parquet`` or ``.pq`` (a file with that
 suffix that is not Parquet is then refused as unreadable). It is graded by the columnar engine
-(:func:`astct_grading.frame.stream.grade_crs_parquet`, the ``frame`` extra), batch by batch, into
+(:func:`astct_grading.frame.stream.grade_parquet`, the ``frame`` extra), batch by batch, into
 the Parquet file ``-o`` names: one row per input row, in order, with the error of each invalid
-row (docs/cli.md, "Parquet"). CRS only, for now.
+row (docs/cli.md, "Parquet"). Every scale the command line grades has a table path.
 """
 
 from __future__ import annotations
@@ -37,13 +37,8 @@ def is_parquet(path: str, given: str | None) -> bool:
     return Path(path).suffix.lower() in PARQUET_SUFFIXES
 
 
-def _check(scale: Scale, args: argparse.Namespace) -> str:
+def _check(args: argparse.Namespace) -> str:
     """The output path, once the arguments are known to make sense for Parquet."""
-    if scale.name != "crs":
-        raise _UsageError(
-            f"Parquet is graded for crs only (the columnar engine); give {scale.name} records "
-            "as JSON Lines or CSV"
-        )
     if args.input == "-":
         raise _UsageError("Parquet is read from a file (its footer is at the end), not stdin")
     output: str | None = args.output
@@ -58,7 +53,7 @@ def _check(scale: Scale, args: argparse.Namespace) -> str:
 
 def run_parquet(scale: Scale, args: argparse.Namespace) -> int:
     """Grade a Parquet file into the Parquet file ``-o`` names; the exit code."""
-    output = _check(scale, args)
+    output = _check(args)
     if not os.path.exists(args.input):
         raise _UsageError(
             f"cannot read {args.input!r}: no such file (check the name, and the current "
@@ -66,11 +61,11 @@ def run_parquet(scale: Scale, args: argparse.Namespace) -> int:
         )
     try:
         from astct_grading.frame import FrameError  # noqa: PLC0415 (the frame extra)
-        from astct_grading.frame.stream import grade_crs_parquet  # noqa: PLC0415
+        from astct_grading.frame.stream import grade_parquet  # noqa: PLC0415
     except ImportError as error:
         raise _UsageError(str(error)) from None
     try:
-        summary = grade_crs_parquet(args.input, output)
+        summary = grade_parquet(args.input, output, scale.name)
     except FrameError as error:  # the table's columns: no row could be read as the model reads it
         raise _UsageError(f"{args.input}: {error}") from None
     if summary.invalid:

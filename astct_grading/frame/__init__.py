@@ -25,19 +25,29 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
 from astct_grading.frame._table import FrameError
 from astct_grading.frame.crs import grade_crs_table
 from astct_grading.frame.stream import (
+    TABLE_SCALES,
     ParquetReadError,
     ParquetSummary,
     crs_output_schema,
+    grade_batches,
     grade_crs_batches,
     grade_crs_parquet,
+    grade_parquet,
+    grade_table,
+    output_schema,
 )
 
 __all__ = [
+    "TABLE_SCALES",
     "FrameError",
     "ParquetReadError",
     "ParquetSummary",
     "crs_output_schema",
+    "grade_batches",
     "grade_crs_batches",
     "grade_crs_parquet",
     "grade_crs_table",
+    "grade_parquet",
+    "grade_table",
+    "output_schema",
 ]

@@ -162,7 +162,6 @@ def test_parquet_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     cases = [
         (["crs", str(tmp_path / "none.parquet"), "-o", out], "no such file"),
         (["crs", str(source)], "give -o FILE"),
-        (["icans", str(source), "-o", out], "crs only"),
         (["crs", "-", "--format", "parquet", "-o", out], "not stdin"),
         (["crs", str(source), "-o", str(source)], "is the input file"),
         (["crs", "examples/crs.jsonl", "-o", out], "-o writes the graded table"),
@@ -294,3 +293,17 @@ def test_parquet_missing_file_is_file_not_found(tmp_path: Path) -> None:
 def _write_text(path: Path) -> Path:
     path.write_text("not parquet\n")
     return path
+
+
+def test_every_scale_the_command_line_grades_has_a_table_path() -> None:
+    from astct_grading.cli.scales import SCALES
+    from astct_grading.frame import TABLE_SCALES
+
+    assert set(SCALES) == set(TABLE_SCALES)
+
+
+def test_a_scale_without_a_table_path_is_refused_by_name() -> None:
+    from astct_grading.frame import grade_table
+
+    with pytest.raises(FrameError, match="no table path for 'ice'"):
+        grade_table(pa.table({"fever": [True]}), "ice")
