@@ -14,6 +14,7 @@ from astct_grading import grade_crs
 from astct_grading.cli import main
 from astct_grading.cli import parquet as cli_parquet
 from astct_grading.frame import FrameError, grade_crs_table, stream
+from astct_grading.frame import crs as frame_crs
 from astct_grading.frame.stream import (
     ParquetReadError,
     ParquetSummary,
@@ -235,7 +236,7 @@ def test_parquet_internal_error_exits_3_never_1(
             raise RuntimeError("a bug")
         return grade_crs_table(table, **options)
 
-    monkeypatch.setattr(stream, "grade_crs_table", grade)
+    monkeypatch.setattr(frame_crs, "grade_crs_table", grade)
     monkeypatch.setattr(stream, "BATCH_ROWS", 2)
     out = tmp_path / "out.parquet"
     code, error = _code_and_error(capsys, "crs", str(source), "-o", str(out), "--format", "parquet")
