@@ -316,7 +316,7 @@ def _encode(array: pa.Array, codes: Mapping[str, int], other: int, null: int = 0
     """Text cells as codes through their distinct values (each looked up once)."""
     encoded = array if pa.types.is_dictionary(array.type) else pc.dictionary_encode(array)
     dictionary = encoded.dictionary.to_pylist()
-    lookup = np.array([codes.get(word, other) for word in dictionary] + [null], dtype=np.int64)
+    lookup = np.array([codes.get(word, other) for word in dictionary] + [null], dtype=np.int16)
     indices = encoded.indices
     positions = np.frombuffer(indices.buffers()[1], dtype=indices.type.to_pandas_dtype())[
         indices.offset : indices.offset + len(indices)

@@ -158,6 +158,8 @@ _COUNT_MULTIPLE = VASOPRESSOR_COUNT_MAX + 2
 _COUNT_OTHER = _COUNT_MULTIPLE + 1
 _COUNT_CLASSES = _COUNT_OTHER  # the classes hypotension_level reads (not "other")
 _COUNT_WORDS = {VASOPRESSOR_COUNT_MULTIPLE: _COUNT_MULTIPLE}
+# An item's code -> its agent's bit (index -1, not an agent: no bit).
+_AGENT_BIT = np.array([1 << position for position in range(len(_AGENT_LIST))] + [0], np.int64)
 # The number of distinct agents in each bit set.
 _NAMED = np.array([bin(bits).count("1") for bits in range(1 << len(_AGENT_LIST))], dtype=np.int8)
 
@@ -280,8 +282,7 @@ def _pressure(columns: Columns, checks: _Checks) -> tuple[Codes, int]:
         refused = items == _NOT_AN_AGENT
         if refused.any():
             checks.invalid[named] |= np.logical_or.reduceat(refused, starts)
-            items = np.where(refused, 0, items)
-        bits[named] = np.bitwise_or.reduceat(np.left_shift(1, items) * ~refused, starts)
+        bits[named] = np.bitwise_or.reduceat(_AGENT_BIT[items], starts)
     agents = np.where(given, 1 + bits, 0)
     hypotension = columns.flag("hypotension", UNKNOWN)
     checks.invalid |= (hypotension == FALSE) & (lengths > 0)  # hypotension_conflict
