@@ -129,9 +129,10 @@ class _Integer:
         """(state, given, refused) per row: pydantic takes a float that is a whole number."""
         values, given = columns.number(self.column)
         with np.errstate(invalid="ignore"):
-            ok = _within(values, given, (self.low, self.low + self.radix - 2, False))
+            # NaN (null or not a number) compares false: never ok.
+            ok = (values >= self.low) & (values <= self.low + self.radix - 2)
             ok &= values == np.floor(values)
-        state = np.where(ok, np.where(ok, values, self.low) - self.low + 1, 0).astype(np.int64)
+            state = np.where(ok, values - (self.low - 1), 0).astype(np.int64)
         return state, given, given & ~ok
 
     def value(self, state: int) -> int | None:
@@ -157,12 +158,19 @@ class _Words:
         return None if state == 0 else self.values[state - 1]
 
 
-def _mixed(digits: Sequence[tuple[Codes, int]], rows: int) -> Codes:
-    """One code per row from its digits, each with its radix (the first digit most significant)."""
+def _mixed(digits: Sequence[tuple[Codes | None, int]], rows: int) -> Codes:
+    """One code per row from its digits, each with its radix (the first digit most significant).
+
+    A digit of None is 0 on every row (a column left out): only its radix is applied.
+    """
     code = np.zeros(rows, dtype=np.int64)
+    scale = 1
     for digit, radix in digits:
-        code = code * radix + digit
-    return code
+        scale *= radix
+        if digit is not None:
+            code = code * scale + digit
+            scale = 1
+    return code * scale if scale > 1 else code
 
 
 def _first_rows(codes: Codes, among: Bools) -> tuple[Codes, Codes, Codes]:
@@ -250,10 +258,13 @@ def _ice_key(code: int, row: int) -> tuple[int, bool] | None:
 
 def _ice(columns: Columns) -> tuple[Codes, Bools, Bools]:
     """(key, ICE 0 while assessable, refused) per row."""
-    digits: list[tuple[Codes, int]] = []
+    digits: list[tuple[Codes | None, int]] = []
     given = np.zeros(columns.rows, dtype=bool)
     refused = np.zeros(columns.rows, dtype=bool)
     for cell in _ICE_CELLS:
+        if not columns.has(cell.column):
+            digits.append((None, cell.radix))
+            continue
         state, cell_given, cell_refused = cell.read(columns)
         digits.append((state, cell.radix))
         given |= cell_given
@@ -308,20 +319,35 @@ def _capd(columns: Columns) -> tuple[Codes, Bools]:
     points_sum = np.zeros(rows, dtype=np.int64)
     open_items = np.zeros(rows, dtype=np.int64)
     for index, name in enumerate(CAPD_NAMES):
+        charted = _CAPD_POINTS[index]
+        has_answer, has_points = columns.has(f"capd.{name}"), columns.has(charted.column)
+        if not (has_answer or has_points):
+            open_items |= 1 << index
+            continue
         answer, answer_given, answer_refused = _ANSWERS.read(columns, f"capd.{name}")
-        points, points_given, points_refused = _CAPD_POINTS[index].read(columns)
-        given |= answer_given | points_given
-        refused |= answer_refused | points_refused
-        # capd_points_conflict: the points charted disagree with the answer's.
-        scored = _POINTS[index][answer]
-        refused |= answer_given & points_given & (scored != points - 1)
-        merged = np.where(answer_given, answer, _ANSWER_OF_POINTS[index][np.maximum(points, 1) - 1])
-        merged = np.where(answer_given | points_given, merged, 0)
+        merged = answer
+        if has_points:
+            points, points_given, points_refused = charted.read(columns)
+            # capd_points_conflict: the points charted disagree with the answer's.
+            scored = _POINTS[index][answer]
+            refused |= points_refused | (answer_given & points_given & (scored != points - 1))
+            # An item charted as points only is read as the one answer that scores them.
+            from_points = _ANSWER_OF_POINTS[index][np.maximum(points, 1) - 1]
+            merged = np.where(answer_given, answer, np.where(points_given, from_points, 0))
+            given |= points_given
+        given |= answer_given
+        refused |= answer_refused
         answers[index] = merged
         points_sum += _POINTS[index][merged]
         open_items |= (merged == 0).astype(np.int64) << index
-    digits = [(points_sum, _CAPD_SUM_RADIX), (open_items, 1 << len(CAPD_NAMES))]
+    digits: list[tuple[Codes | None, int]] = [
+        (points_sum, _CAPD_SUM_RADIX),
+        (open_items, 1 << len(CAPD_NAMES)),
+    ]
     for cell in (_CAPD_TOTAL, _RASS, _CAPD_REASON):
+        if not columns.has(cell.column):
+            digits.append((None, cell.radix))
+            continue
         state, cell_given, cell_refused = cell.read(columns)
         digits.append((state, cell.radix))
         given |= cell_given
@@ -336,7 +362,7 @@ def _capd(columns: Columns) -> tuple[Codes, Bools]:
         }
         cells: tuple[_Integer | _Words, ...] = (_CAPD_TOTAL, _RASS, _CAPD_REASON)
         for cell, (state, _) in zip(cells, digits[2:], strict=True):
-            if state[row]:
+            if state is not None and state[row]:
                 record[cell.name] = cell.value(int(state[row]))
         return _capd_key(record)
 
