@@ -61,8 +61,17 @@ class AnswerTable:
         self.missing = np.zeros(size, dtype=np.int32)
         self.names = _Registry()
 
-    def fill(self, codes: Codes, valid: Bools, witness: Callable[[int], Answer]) -> None:
-        """Grade one row per code not yet in the table (``witness(row)``)."""
+    def fill(
+        self,
+        codes: Codes,
+        valid: Bools,
+        witness: Callable[[int], Answer],
+        prefetch: Callable[[Sequence[int]], None] | None = None,
+    ) -> None:
+        """Grade one row per code not yet in the table (``witness(row)``).
+
+        ``prefetch``, when given, is told every witness row first (to read them in one go).
+        """
         if not ((self.low[codes] < 0) & valid).any():
             return  # every code met before (the usual case once a table has been graded)
         seen = np.zeros(len(self.low), dtype=bool)
@@ -71,6 +80,8 @@ class AnswerTable:
         rows = np.flatnonzero(valid)
         first = np.full(len(self.low), -1, dtype=np.int64)
         first[codes[rows[::-1]]] = rows[::-1]  # the last write wins: the first row per code
+        if prefetch is not None:
+            prefetch(first[new].tolist())
         for code in new:
             self.set(int(code), witness(int(first[code])))
 
@@ -102,14 +113,32 @@ class PatternAnswers(AnswerTable):
         super().__init__(64)
         self._slot: dict[int, int] = {}
 
-    def slots(self, codes: Codes, valid: Bools, witness: Callable[[int], Answer]) -> Codes:
-        """Each row's slot (0 for a row not valid), grading one row per code not yet met."""
+    def slots(
+        self,
+        codes: Codes,
+        valid: Bools,
+        witness: Callable[[int], Answer],
+        prefetch: Callable[[Sequence[int]], None] | None = None,
+    ) -> Codes:
+        """Each row's slot (0 for a row not valid), grading one row per code not yet met.
+
+        ``prefetch``, when given, is told every witness row first (to read them in one go).
+        """
         rows = np.flatnonzero(valid)
         out = np.zeros(len(codes), dtype=np.int64)
         if not len(rows):
             return out
         distinct, first, inverse = np.unique(codes[rows], return_index=True, return_inverse=True)
         slot_of = np.empty(len(distinct), dtype=np.int64)
+        if prefetch is not None:
+            known = self._slot
+            prefetch(
+                [
+                    int(rows[f])
+                    for c, f in zip(distinct.tolist(), first, strict=True)
+                    if c not in known
+                ]
+            )
         for position, code in enumerate(distinct.tolist()):
             slot = self._slot.get(code)
             if slot is None:
@@ -203,7 +232,9 @@ def assemble(
     drivers = table.drivers[safe] if explain else safe
     missing = table.missing[safe] if explain else safe
     errors: dict[int, tuple[str, str, str]] = {}
-    for index in np.flatnonzero(~valid):
+    refused = np.flatnonzero(~valid)
+    columns.prefetch(refused.tolist())
+    for index in refused:
         record = columns.record(int(index))
         error = _error_of(model, record)
         if error is None:

@@ -436,7 +436,7 @@ def grade_crs_table(
         _, pressures = _hypotension_states()
         size = 3**6 * pressures * _HYPOXIA_STATES
         answers = _TABLES[options] = AnswerTable(size)
-    answers.fill(codes, valid, lambda row: _answer(columns, options, row))
+    answers.fill(codes, valid, lambda row: _answer(columns, options, row), columns.prefetch)
     out = assemble(
         columns,
         codes,

@@ -68,7 +68,7 @@ __all__ = ["grade_icans_table"]
 
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
-Codes = npt.NDArray[np.int64]
+Codes = npt.NDArray[np.integer[Any]]
 
 _COLUMNS = SCALES["icans"].csv_columns
 
@@ -523,7 +523,9 @@ def grade_icans_table(
     answers = _TABLES.get(options)
     if answers is None:
         answers = _TABLES[options] = PatternAnswers()
-    slots = answers.slots(codes, valid, lambda row: _answer(columns, options, row))
+    slots = answers.slots(
+        codes, valid, lambda row: _answer(columns, options, row), columns.prefetch
+    )
     out = assemble(
         columns,
         slots,
