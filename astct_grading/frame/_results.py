@@ -111,7 +111,15 @@ class PatternAnswers(AnswerTable):
 
     def __init__(self) -> None:
         super().__init__(64)
-        self._slot: dict[int, int] = {}
+        # The codes met, sorted, and the slot of each (slots are numbered from 1 as codes are
+        # met; slot 0 is for rows not valid).
+        self._codes: Codes = np.zeros(0, dtype=np.int64)
+        self._slots: Codes = np.zeros(0, dtype=np.int64)
+
+    @property
+    def patterns(self) -> int:
+        """The number of codes met (each graded once)."""
+        return len(self._codes)
 
     def slots(
         self,
@@ -129,23 +137,26 @@ class PatternAnswers(AnswerTable):
         if not len(rows):
             return out
         distinct, first, inverse = np.unique(codes[rows], return_index=True, return_inverse=True)
-        slot_of = np.empty(len(distinct), dtype=np.int64)
-        if prefetch is not None:
-            known = self._slot
-            prefetch(
-                [
-                    int(rows[f])
-                    for c, f in zip(distinct.tolist(), first, strict=True)
-                    if c not in known
-                ]
-            )
-        for position, code in enumerate(distinct.tolist()):
-            slot = self._slot.get(code)
-            if slot is None:
-                slot = self._slot[code] = len(self._slot) + 1  # slot 0: rows not valid
-                self._grow(slot + 1)
-                self.set(slot, witness(int(rows[first[position]])))
-            slot_of[position] = slot
+        position = np.searchsorted(self._codes, distinct)
+        found = position < len(self._codes)
+        found[found] = self._codes[position[found]] == distinct[found]
+        slot_of = np.zeros(len(distinct), dtype=np.int64)
+        slot_of[found] = self._slots[position[found]]
+        new = np.flatnonzero(~found)
+        if len(new):
+            witnesses = rows[first[new]].tolist()
+            if prefetch is not None:
+                prefetch(witnesses)
+            start = len(self._codes) + 1
+            numbers = np.arange(start, start + len(new), dtype=np.int64)
+            self._grow(int(numbers[-1]) + 1)
+            for slot, row in zip(numbers.tolist(), witnesses, strict=True):
+                self.set(slot, witness(row))
+            slot_of[new] = numbers
+            merged = np.concatenate((self._codes, distinct[new]))
+            order = np.argsort(merged, kind="stable")
+            self._codes = merged[order]
+            self._slots = np.concatenate((self._slots, numbers))[order]
         out[rows] = slot_of[inverse]
         return out
 
