@@ -10,9 +10,15 @@ import pyarrow as pa
 import pytest
 from distributed import Client, LocalCluster
 
-from astct_grading.frame import FrameError, grade_crs_table
-from astct_grading.frame.dask import crs_meta, grade_crs_dask, grade_crs_pandas_partition
+from astct_grading.frame import FrameError, grade_crs_table, grade_table
+from astct_grading.frame.dask import (
+    crs_meta,
+    grade_crs_dask,
+    grade_crs_pandas_partition,
+    grade_dask,
+)
 from benchmarks.frame import crs_table
+from tests.frame.scale_tables import GENERATORS, scale_table
 from tests.frame.test_parquet import ROWS
 
 
@@ -95,3 +101,12 @@ def test_dask_meta_matches_a_graded_partition() -> None:
     graded = grade_crs_pandas_partition(frame)
     assert dict(meta.dtypes) == dict(graded.dtypes)
     assert graded["grade"].isna().tolist() == [False, False, True, True, True, True]
+
+
+@pytest.mark.parametrize("scale", sorted(GENERATORS))
+def test_dask_grades_every_scale_with_a_table_path(client: Client, scale: str) -> None:
+    table = scale_table(scale, 4_000)
+    graded = grade_dask(dd.from_pandas(_typed(table), npartitions=4), scale)
+    out = client.compute(graded).result()
+    assert _rows(out) == grade_table(table, scale).to_pylist()
+    assert dict(out.dtypes) == dict(graded.dtypes)

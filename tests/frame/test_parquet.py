@@ -23,6 +23,7 @@ from astct_grading.frame.stream import (
     grade_crs_parquet,
 )
 from benchmarks.parquet import run_cli, write_crs_parquet
+from tests.frame.scale_tables import GENERATORS, scale_table
 
 #: Valid, open (unknown inputs) and invalid rows, with an id.
 ROWS = {
@@ -308,3 +309,19 @@ def test_a_scale_without_a_table_path_is_refused_by_name() -> None:
 
     with pytest.raises(FrameError, match="no table path for 'ice'"):
         grade_table(pa.table({"fever": [True]}), "ice")
+
+
+@pytest.mark.parametrize("scale", sorted(GENERATORS))
+def test_every_scale_with_a_table_path_is_graded_from_parquet_by_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], scale: str
+) -> None:
+    from astct_grading.frame import grade_table
+
+    table = scale_table(scale, 3_000)
+    source = _write(tmp_path / "in.parquet", table, row_group_size=1_000)
+    out = tmp_path / "out.parquet"
+    code, _ = _code_and_error(capsys, scale, str(source), "-o", str(out))
+    expected = grade_table(table, scale)
+    invalid = expected.num_rows - expected.column("error_type").null_count
+    assert code == (1 if invalid else 0)
+    assert _graded(out) == expected.to_pylist()

@@ -15,9 +15,10 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from astct_grading.frame import FrameError, grade_crs_table
-from astct_grading.frame.spark import grade_crs_arrow_partition, grade_crs_spark
+from astct_grading.frame import FrameError, grade_crs_table, grade_table
+from astct_grading.frame.spark import grade_crs_arrow_partition, grade_crs_spark, grade_spark
 from benchmarks.frame import crs_table
+from tests.frame.scale_tables import GENERATORS, scale_table
 from tests.frame.test_parquet import ROWS
 
 
@@ -115,3 +116,15 @@ def test_spark_partition_function_renames_by_position() -> None:
     expected = grade_crs_table(pa.table({"id": ["r1", "r2"], "fever": [True, None]}))
     assert out.column_names == [f"_c{i}" for i in range(expected.num_columns)]
     assert pa.Table.from_batches([out]).rename_columns(expected.column_names) == expected
+
+
+@needs_java
+@pytest.mark.parametrize("scale", sorted(GENERATORS))
+def test_spark_grades_every_scale_with_a_table_path(spark: Any, scale: str) -> None:
+    table = scale_table(scale, 2_000)
+    graded = grade_spark(spark.createDataFrame(table).repartition(2), scale)
+    out = {row["id"]: row.asDict() for row in graded.collect()}
+    expected = grade_table(table, scale).to_pylist()
+    assert len(out) == table.num_rows
+    for row in expected:
+        assert out[row["id"]] == row
