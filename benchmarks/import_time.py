@@ -20,6 +20,8 @@ import sys
 STATEMENTS = {
     "python": "pass",
     "pydantic": "import pydantic",
+    # The floor for any package whose API holds pydantic models: pydantic's own model machinery.
+    "BaseModel": "from pydantic import BaseModel",
     "grade_crs": "from astct_grading import grade_crs",
     "everything": "import astct_grading as a; [getattr(a, n) for n in a.__all__]",
 }
