@@ -24,6 +24,7 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
 
 from astct_grading.frame._table import FrameError
 from astct_grading.frame.crs import grade_crs_table
+from astct_grading.frame.sledai import grade_sledai2k_table
 from astct_grading.frame.stream import (
     ParquetReadError,
     ParquetSummary,
@@ -40,4 +41,5 @@ __all__ = [
     "grade_crs_batches",
     "grade_crs_parquet",
     "grade_crs_table",
+    "grade_sledai2k_table",
 ]

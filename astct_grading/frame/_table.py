@@ -7,7 +7,8 @@ polars...); it is read as Arrow. Its columns are the command line's flat CSV nam
 * a number column: any integer, floating or decimal type (read as float64);
 * a boolean column: boolean;
 * a text column: string (or dictionary-encoded string);
-* a list column: a list of strings.
+* a list column: a list of strings;
+* a date column: a date or timestamp type, or text (each distinct value is read by the model).
 
 A null cell is JSON ``null`` in the record (D13: not known). A nested field's null cell (for
 example ``temperature.unit``) leaves the key out of its object, as an empty CSV cell does; the
@@ -56,6 +57,8 @@ def _kind(column: CsvColumn) -> str:
         return "boolean"
     if column.is_numeric:
         return "number"
+    if column.kinds == ("date",):
+        return "date"
     return "text"
 
 
@@ -64,6 +67,13 @@ _CHECKS = {
     "boolean": pa.types.is_boolean,
     "text": lambda t: (
         pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or (pa.types.is_dictionary(t) and pa.types.is_string(t.value_type))
+    ),
+    "date": lambda t: (
+        pa.types.is_date(t)
+        or pa.types.is_timestamp(t)
+        or pa.types.is_string(t)
         or pa.types.is_large_string(t)
         or (pa.types.is_dictionary(t) and pa.types.is_string(t.value_type))
     ),
@@ -81,6 +91,7 @@ _EXPECTED = {
     "boolean": "boolean",
     "text": "string",
     "list": "a list of strings",
+    "date": "a date, a timestamp or string (ISO 8601)",
 }
 
 
