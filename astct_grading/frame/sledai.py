@@ -329,51 +329,50 @@ def _answer(columns: Columns, options: Sledai2kOptions, row: int) -> Answer:
     return result.score_min, result.score_max, _counted(result), result.missing
 
 
-#: How many records are read in one pass (:meth:`_Rows.prefetch`).
+#: How many records are read in one pass, and held at most (:class:`_Rows`).
 _BATCH = 4096
 
 
 class _Rows(Columns):
-    """The table's columns, with the records of the rows that need one read in batches.
+    """The table's columns, with the records the per-record path is given read in batches.
 
     :meth:`~Columns.record` reads one row at a time; the rows the per-record path is given (one
-    per new pattern, and each row the vectorised checks refuse) are read a batch at a time
-    instead, ahead of their use. The records are the same (:meth:`~Columns.records`).
+    per new pattern, then each row the vectorised checks refuse) are known in advance, in the
+    order they are asked for, so they are read a batch at a time instead
+    (:meth:`~Columns.records`: the same records). At most one batch is held.
     """
 
     def __init__(self, table: pa.Table, keep: Sequence[str]) -> None:
         super().__init__(table, _COLUMNS, keep)
+        self.expect([])
+
+    def expect(self, rows: list[int]) -> None:
+        """The rows whose records are asked for next, in the order they will be."""
+        self._ahead = rows
+        self._position = {row: position for position, row in enumerate(rows)}
         self._read: dict[int, dict[str, Any]] = {}
-        self._ahead: list[int] = []
-        self._position: dict[int, int] = {}
-
-    def prefetch(self, rows: Sequence[int]) -> None:
-        """Read the records of ``rows`` (in batches) for :meth:`record` to hand out once each."""
-        for start in range(0, len(rows), _BATCH):
-            batch = rows[start : start + _BATCH]
-            self._read.update(zip(batch, self.records(batch), strict=True))
-
-    def expect(self, codes: Codes, valid: Bools) -> None:
-        """The rows likely to be witnesses: the first valid row of each code, by code.
-
-        That is the row :meth:`PatternAnswers.slots` grades for a code not met yet; a witness
-        is read with the next ones when it is first asked for.
-        """
-        rows = np.flatnonzero(valid)
-        _, first = np.unique(codes[rows], return_index=True)
-        self._ahead = rows[first].tolist()
-        self._position = {row: position for position, row in enumerate(self._ahead)}
 
     def record(self, index: int) -> dict[str, Any]:
         """Row ``index`` as the record the per-record path reads (see :class:`Columns`)."""
-        found = self._read.pop(index, None)
+        found = self._read.get(index)
         if found is not None:
             return found
         position = self._position.get(index)
-        if position is None:  # not a witness: a row read again (regraded after its check)
+        if position is None:  # a row not expected: read alone
             return super().record(index)
-        self.prefetch(self._ahead[position : position + _BATCH])
-        return self._read.pop(index)
+        batch = self._ahead[position : position + _BATCH]
+        self._read = dict(zip(batch, self.records(batch), strict=True))
+        return self._read[index]
+
+
+def _witnesses(codes: Codes, valid: Bools) -> list[int]:
+    """The first valid row of each code, by code.
+
+    They are the rows :meth:`PatternAnswers.slots` grades for the codes it has not met.
+    """
+    rows = np.flatnonzero(valid)
+    _, first = np.unique(codes[rows], return_index=True)
+    return [int(row) for row in rows[first]]
 
 
 class _Scoring:
@@ -436,9 +435,9 @@ def grade_sledai2k_table(
     answers = _TABLES.get(options)
     if answers is None:
         answers = _TABLES[options] = PatternAnswers()
-    columns.expect(codes, valid)
+    columns.expect(_witnesses(codes, valid))
     slots = answers.slots(codes, valid, lambda row: _answer(columns, options, row))
-    columns.prefetch(np.flatnonzero(~valid).tolist())  # their errors are the model's
+    columns.expect(np.flatnonzero(~valid).tolist())  # their errors are the per-record path's
     out = assemble(
         columns,
         slots,

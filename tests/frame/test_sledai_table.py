@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from astct_grading.criteria.sledai2k import DESCRIPTORS, Descriptor
 from astct_grading.frame import FrameError, grade_sledai2k_table
 from astct_grading.frame import sledai as frame_sledai
+from astct_grading.frame._table import Columns
 from astct_grading.sle import score_sledai2k
 from astct_grading.sle.options import Sledai2kOptions
 
@@ -423,3 +424,17 @@ def test_sledai_table_answers_are_kept_between_calls() -> None:
     met = len(answers._slot)
     assert grade_sledai2k_table(table).equals(first)
     assert len(answers._slot) == met
+
+
+def test_sledai_table_rows_read_in_batches_are_the_records_read_one_by_one() -> None:
+    table = pa.table({"rash": [True, None, False], "c3.value": [1.0, None, 0.5]})
+    rows = frame_sledai._Rows(table, ())
+    one_by_one = [Columns(table, frame_sledai._COLUMNS).record(i) for i in range(3)]
+    assert [rows.record(i) for i in range(3)] == one_by_one  # none expected: read alone
+    rows.expect([2, 0])
+    assert [rows.record(2), rows.record(0), rows.record(2), rows.record(1)] == [
+        one_by_one[2],
+        one_by_one[0],
+        one_by_one[2],
+        one_by_one[1],
+    ]
