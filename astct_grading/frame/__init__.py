@@ -25,6 +25,7 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
 from astct_grading.frame._table import FrameError
 from astct_grading.frame.crs import grade_crs_table
 from astct_grading.frame.icans import grade_icans_table
+from astct_grading.frame.sledai import grade_sledai2k_table
 from astct_grading.frame.stream import (
     TABLE_SCALES,
     ParquetReadError,
@@ -50,6 +51,7 @@ __all__ = [
     "grade_crs_table",
     "grade_icans_table",
     "grade_parquet",
+    "grade_sledai2k_table",
     "grade_table",
     "output_schema",
 ]

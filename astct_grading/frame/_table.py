@@ -7,7 +7,8 @@ polars...); it is read as Arrow. Its columns are the command line's flat CSV nam
 * a number column: any integer, floating or decimal type (read as float64);
 * a boolean column: boolean;
 * a text column: string (or dictionary-encoded string);
-* a list column: a list of strings.
+* a list column: a list of strings;
+* a date column: a date or timestamp type, or text (each distinct value is read by the model).
 
 A null cell is JSON ``null`` in the record (D13: not known). A nested field's null cell (for
 example ``temperature.unit``) leaves the key out of its object, as an empty CSV cell does; the
@@ -58,6 +59,8 @@ def _kind(column: CsvColumn) -> str:
         return "boolean"
     if column.is_numeric:
         return "number"
+    if column.kinds == ("date",):
+        return "date"
     return "text"
 
 
@@ -66,6 +69,13 @@ _CHECKS = {
     "boolean": pa.types.is_boolean,
     "text": lambda t: (
         pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or (pa.types.is_dictionary(t) and pa.types.is_string(t.value_type))
+    ),
+    "date": lambda t: (
+        pa.types.is_date(t)
+        or pa.types.is_timestamp(t)
+        or pa.types.is_string(t)
         or pa.types.is_large_string(t)
         or (pa.types.is_dictionary(t) and pa.types.is_string(t.value_type))
     ),
@@ -91,6 +101,7 @@ _EXPECTED = {
     "boolean": "boolean",
     "text": "string",
     "list": "a list of strings",
+    "date": "a date, a timestamp or string (ISO 8601)",
 }
 
 
@@ -298,8 +309,13 @@ class Columns:
     def record(self, index: int) -> dict[str, Any]:
         """Row ``index`` as the record the per-record path reads (see the module's docstring)."""
         row = self._rows.get(index)
-        if row is None:
-            row = self.table.slice(index, 1).to_pylist()[0]
+        return self._record_of(self.table.slice(index, 1).to_pylist()[0] if row is None else row)
+
+    def records(self, indices: Sequence[int]) -> list[dict[str, Any]]:
+        """The rows ``indices`` as records, as :meth:`record` reads each, read in one pass."""
+        return [self._record_of(row) for row in self.table.take(list(indices)).to_pylist()]
+
+    def _record_of(self, row: Mapping[str, Any]) -> dict[str, Any]:
         record: dict[str, Any] = {}
         for name, cell in row.items():
             if name not in self._kinds:
