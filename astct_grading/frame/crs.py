@@ -378,7 +378,9 @@ def _codes(table: pa.Table, options: CrsOptions) -> tuple[Codes, Bools]:
     codes = np.empty(table.num_rows, dtype=np.int32)
     valid = np.empty(table.num_rows, dtype=bool)
     for start in range(0, table.num_rows, CHUNK_ROWS):
-        chunk = Columns(table.slice(start, CHUNK_ROWS), _COLUMNS, kinds=_KINDS, checked=True)
+        # The length given exactly: a table without columns does not clamp a slice's length.
+        rows = min(CHUNK_ROWS, table.num_rows - start)
+        chunk = Columns(table.slice(start, rows), _COLUMNS, kinds=_KINDS, checked=True)
         code, ok, exact = _levels(chunk, options)
         codes[start : start + chunk.rows] = code
         valid[start : start + chunk.rows] = ok & exact

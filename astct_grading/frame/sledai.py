@@ -333,48 +333,6 @@ def _answer(columns: Columns, options: Sledai2kOptions, row: int) -> Answer:
 _BATCH = 4096
 
 
-class _Rows(Columns):
-    """The table's columns, with the records the per-record path is given read in batches.
-
-    :meth:`~Columns.record` reads one row at a time; the rows the per-record path is given (one
-    per new pattern, then each row the vectorised checks refuse) are known in advance, in the
-    order they are asked for, so they are read a batch at a time instead
-    (:meth:`~Columns.records`: the same records). At most one batch is held.
-    """
-
-    def __init__(self, table: pa.Table, keep: Sequence[str]) -> None:
-        super().__init__(table, _COLUMNS, keep)
-        self.expect([])
-
-    def expect(self, rows: list[int]) -> None:
-        """The rows whose records are asked for next, in the order they will be."""
-        self._ahead = rows
-        self._position = {row: position for position, row in enumerate(rows)}
-        self._read: dict[int, dict[str, Any]] = {}
-
-    def record(self, index: int) -> dict[str, Any]:
-        """Row ``index`` as the record the per-record path reads (see :class:`Columns`)."""
-        found = self._read.get(index)
-        if found is not None:
-            return found
-        position = self._position.get(index)
-        if position is None:  # a row not expected: read alone
-            return super().record(index)
-        batch = self._ahead[position : position + _BATCH]
-        self._read = dict(zip(batch, self.records(batch), strict=True))
-        return self._read[index]
-
-
-def _witnesses(codes: Codes, valid: Bools) -> list[int]:
-    """The first valid row of each code, by code.
-
-    They are the rows :meth:`PatternAnswers.slots` grades for the codes it has not met.
-    """
-    rows = np.flatnonzero(valid)
-    _, first = np.unique(codes[rows], return_index=True)
-    return [int(row) for row in rows[first]]
-
-
 class _Scoring:
     """The per-record path as the model the output's errors are read from.
 
@@ -430,14 +388,14 @@ def grade_sledai2k_table(
         [None, None, 'temperature.unit']
     """
     table = to_arrow(data)
-    columns = _Rows(table, keep)
+    columns = Columns(table, _COLUMNS, keep)
     codes, valid = _levels(columns, options)
     answers = _TABLES.get(options)
     if answers is None:
         answers = _TABLES[options] = PatternAnswers()
-    columns.expect(_witnesses(codes, valid))
-    slots = answers.slots(codes, valid, lambda row: _answer(columns, options, row))
-    columns.expect(np.flatnonzero(~valid).tolist())  # their errors are the per-record path's
+    slots = answers.slots(
+        codes, valid, lambda row: _answer(columns, options, row), columns.prefetch
+    )
     out = assemble(
         columns,
         slots,

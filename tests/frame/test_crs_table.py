@@ -208,3 +208,13 @@ def test_a_reading_near_a_rounding_point_is_left_to_the_exact_path() -> None:
     _, _, exact = frame_crs._levels(Columns(table, frame_crs._COLUMNS))
     assert exact.tolist() == [False, True, True, True, False, False]
     assert grade_crs_table(table).column("grade_min").to_pylist() == [1, 0, 1, 0, 1, 0]
+
+
+def test_a_table_without_columns_grades_every_row_as_an_empty_record() -> None:
+    # Rows but no columns: each row is the record {} (nothing assessed).
+    table = pa.table({"id": [1, 2, 3]}).drop_columns(["id"])
+    assert table.num_rows == 3
+    out = grade_crs_table(table)
+    empty = grade_crs({})
+    assert out.column("grade_min").to_pylist() == [empty.grade_min] * 3
+    assert out.column("grade_max").to_pylist() == [empty.grade_max] * 3
