@@ -24,6 +24,7 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
 
 from astct_grading.frame._table import FrameError
 from astct_grading.frame.crs import grade_crs_table
+from astct_grading.frame.csvfile import CsvReadError, CsvSummary, grade_csv
 from astct_grading.frame.stream import (
     TABLE_SCALES,
     ParquetReadError,
@@ -39,6 +40,8 @@ from astct_grading.frame.stream import (
 
 __all__ = [
     "TABLE_SCALES",
+    "CsvReadError",
+    "CsvSummary",
     "FrameError",
     "ParquetReadError",
     "ParquetSummary",
@@ -47,6 +50,7 @@ __all__ = [
     "grade_crs_batches",
     "grade_crs_parquet",
     "grade_crs_table",
+    "grade_csv",
     "grade_parquet",
     "grade_table",
     "output_schema",
