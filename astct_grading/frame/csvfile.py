@@ -252,7 +252,8 @@ class CsvChunk:
     Attributes:
         batch: the typed columns of every row of the chunk (the scale's table columns, ``id``
             first when there is one): number columns float64, yes/no columns boolean, text
-            columns string, list columns list of string. A row that is not ``exact`` may hold
+            columns string, list columns list of string (no rows when no column is typed, as
+            for ``organ_toxicity`` alone). A row that is not ``exact`` may hold
             anything here: it is read by the per-record path.
         exact: per row, whether ``batch`` holds its cells exactly as the per-record path reads
             them.
@@ -435,6 +436,8 @@ class CsvTableReader:
                 exact &= held
                 if typed is not None:
                     arrays.append(typed)
+            if not arrays:  # no typed column (organ_toxicity alone): every row is per-record
+                exact[:] = False
             batch = pa.RecordBatch.from_arrays(arrays, schema=self.schema)
             yield CsvChunk(batch, exact, cells, errors)
 

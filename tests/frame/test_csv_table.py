@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import io
 import json
@@ -9,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -443,3 +445,19 @@ def test_other_scales_equal_the_per_record_command_line(tmp_path: Path, scale: s
     data = _OTHER[scale]
     for batch_size in (1, 2, 100):
         _compare(_per_record(scale, data), _columnar(data, tmp_path, batch_size, scale), True)
+
+
+def test_rows_left_to_the_per_record_path_are_graded_by_it() -> None:
+    reader = CsvTableReader(io.BytesIO(_rows_csv(16)), "crs")
+    chunk = next(reader.chunks())
+    every = dataclasses.replace(chunk, exact=np.zeros_like(chunk.exact))
+    by_record = csvfile._Grader(reader, "crs").grade(every).to_pylist()
+    assert by_record == csvfile._Grader(reader, "crs").grade(chunk).to_pylist()
+    assert by_record[0]["grade"] == 1
+
+
+def test_a_csv_without_a_typed_column_is_graded_row_by_row(tmp_path: Path) -> None:
+    data = b'organ_toxicity\n{}\n""\n'
+    rows = _columnar(data, tmp_path, 10)
+    assert [row["error_type"] for row in rows] == ["dict_type", None]
+    _compare(_per_record("crs", data), rows, False)
