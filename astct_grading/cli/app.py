@@ -127,8 +127,8 @@ def _add_grading_command(commands: _Commands, scale: Scale) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help="Parquet input only: write the graded table to FILE as Parquet (needs the frame "
-        "extra); docs/cli.md, 'Parquet'",
+        help="Parquet or CSV input: write the graded table to FILE, Parquet (.parquet, .pq) or "
+        "CSV (.csv) by its suffix (needs the frame extra); docs/cli.md, 'Parquet', 'CSV with -o'",
     )
     parser.set_defaults(run=lambda args: _run_grading(scale, args))
 

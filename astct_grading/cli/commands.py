@@ -38,7 +38,7 @@ from astct_grading.cli.output import (
     _UsageError,
     _write_document,
 )
-from astct_grading.cli.parquet import check_not_parquet_output, is_parquet, run_parquet
+from astct_grading.cli.parquet import check_no_output, is_parquet, run_csv, run_parquet
 from astct_grading.cli.scales import (
     COURSE,
     ID_KEY,
@@ -61,8 +61,10 @@ def _run_grading(scale: Scale, args: argparse.Namespace) -> int:
     _check_file(path)
     if is_parquet(path, args.format):
         return run_parquet(scale, args)
-    check_not_parquet_output(args)
     is_csv = _input_format(path, args.format) == "csv"
+    if is_csv and args.output is not None:
+        return run_csv(scale, args)
+    check_no_output(args)
     output = _Output()
     counts = _Counts()
     with _input_lines(path, scale.name) as lines, _delivered(output):

@@ -24,6 +24,7 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
 
 from astct_grading.frame._table import FrameError
 from astct_grading.frame.crs import grade_crs_table
+from astct_grading.frame.csvfile import CsvReadError, CsvSummary, grade_csv
 from astct_grading.frame.icans import grade_icans_table
 from astct_grading.frame.sledai import grade_sledai2k_table
 from astct_grading.frame.stream import (
@@ -41,6 +42,8 @@ from astct_grading.frame.stream import (
 
 __all__ = [
     "TABLE_SCALES",
+    "CsvReadError",
+    "CsvSummary",
     "FrameError",
     "ParquetReadError",
     "ParquetSummary",
@@ -49,6 +52,7 @@ __all__ = [
     "grade_crs_batches",
     "grade_crs_parquet",
     "grade_crs_table",
+    "grade_csv",
     "grade_icans_table",
     "grade_parquet",
     "grade_sledai2k_table",
