@@ -34,6 +34,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from astct_grading.cli.scales import SCALES
+from astct_grading.core.results import GradeResult
 from astct_grading.core.validation import (
     TEMPERATURE_MAX_C,
     TEMPERATURE_MIN_C,
@@ -59,7 +60,7 @@ from astct_grading.criteria.crs import (
 from astct_grading.crs.domains import hypotension_level, hypoxia_level
 from astct_grading.crs.grading import grade_crs
 from astct_grading.crs.models import DEFAULT_OPTIONS, CrsAssessment, CrsOptions
-from astct_grading.frame._results import Answer, AnswerTable, assemble
+from astct_grading.frame._results import Answer, AnswerTable, Names, assemble
 from astct_grading.frame._table import FALSE, UNKNOWN, Columns, like, to_arrow
 
 __all__ = ["grade_crs_table", "systolic_thresholds"]
@@ -364,9 +365,17 @@ def _levels(columns: Columns, options: CrsOptions = DEFAULT_OPTIONS) -> tuple[Co
     return code, ~checks.invalid, checks.exact
 
 
-def _answer(columns: Columns, options: CrsOptions, row: int) -> Answer:
-    result = grade_crs(columns.record(row), options=options)
+#: The output's column names.
+NAMES = Names()
+
+
+def answer_of(result: GradeResult) -> Answer:
+    """What the table holds of a per-record result: (lowest, highest, drivers, missing)."""
     return result.grade_min, result.grade_max, result.drivers, result.missing
+
+
+def _answer(columns: Columns, options: CrsOptions, row: int) -> Answer:
+    return answer_of(grade_crs(columns.record(row), options=options))
 
 
 def _codes(table: pa.Table, options: CrsOptions) -> tuple[Codes, Bools]:

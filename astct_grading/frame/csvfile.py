@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import importlib
 import itertools
 import os
 import typing
@@ -66,10 +67,11 @@ from astct_grading.cli.inputs import _BOM, _Lines, _wide_encoding
 from astct_grading.cli.output import _error, _Failure, _internal, _UsageError
 from astct_grading.cli.scales import ID_KEY, SCALES, Scale
 from astct_grading.core.validation import _PLAIN_NUMBER
-from astct_grading.frame._results import ERROR_COLUMNS
+from astct_grading.frame._results import ERROR_COLUMNS, Names
 from astct_grading.frame._table import FrameError, _kind
 from astct_grading.frame.stream import (
     BATCH_ROWS,
+    TABLE_SCALES,
     ParquetSummary,
     _batches,
     grade_batches,
@@ -185,7 +187,7 @@ def _plan_column(scale: Scale, name: str) -> _Column:
         return _Column(name, "id")
     column = scale.csv_columns[name]
     kind = _kind(column)
-    if kind == "count":  # integer or text: the command line gives the cell as written
+    if kind in ("count", "date"):  # the command line gives the cell as written (the model reads it)
         kind = "text"
     if kind == "list" and _value_reader(column) is not None:
         kind = "model"  # items read as numbers or booleans: not a list of strings
@@ -454,17 +456,25 @@ class CsvTableReader:
             return (cells[where] or None) if where is not None else None, _internal(error)
 
 
-def _result_row(names: Sequence[str], outcome: object) -> dict[str, Any]:
-    """One output row from the per-record outcome: the result's values, or the first error."""
+def _result_row(names: Sequence[str], outcome: object, scale: str) -> dict[str, Any]:
+    """One output row from the per-record outcome: the result's answer, or the first error.
+
+    The answer is what the scale's table holds of a result (its module's ``answer_of`` and
+    ``NAMES``), so a row graded here reads as a row graded column-wise.
+    """
     row: dict[str, Any] = dict.fromkeys(names)
     if isinstance(outcome, _Failure):
         first = outcome.errors[0]
         row.update(zip(ERROR_COLUMNS, (first["loc"], first["type"], first["msg"]), strict=True))
         return row
-    for name in names:
-        if name not in ERROR_COLUMNS and name != ID_KEY:
-            value = getattr(outcome, name)
-            row[name] = list(value) if isinstance(value, (tuple, list)) else value
+    module = importlib.import_module(TABLE_SCALES[scale][0])
+    columns: Names = module.NAMES
+    low, high, drivers, missing = module.answer_of(outcome)
+    row[columns.value] = low if low == high else None
+    row[columns.low], row[columns.high] = low, high
+    if columns.drivers in row:
+        row[columns.drivers], row["missing"] = list(drivers), list(missing)
+    row[columns.version] = getattr(outcome, "criteria_version")  # noqa: B009 (any result)
     return row
 
 
@@ -498,7 +508,8 @@ class _Grader:
             if isinstance(outcome, _Failure):
                 self.invalid += 1
                 self.internal += outcome.kind == "internal"
-            extra.append({**_result_row(self.schema.names, outcome), ID_KEY: record_id})
+            row = _result_row(self.schema.names, outcome, self._scale)
+            extra.append({**row, ID_KEY: record_id})
         order = np.empty(len(chunk.exact), dtype=np.int64)
         order[direct[~refused]] = np.flatnonzero(~refused)
         order[rows] = graded.num_rows + np.arange(len(rows))

@@ -38,6 +38,7 @@ from pydantic import AfterValidator, BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from astct_grading.cli.scales import SCALES
+from astct_grading.core.results import GradeResult
 from astct_grading.core.validation import Within
 from astct_grading.criteria.icans import (
     CAPD_ITEMS,
@@ -55,7 +56,7 @@ from astct_grading.criteria.icans import (
     capd_points,
 )
 from astct_grading.frame._numbers import quantize_array
-from astct_grading.frame._results import Answer, PatternAnswers, assemble
+from astct_grading.frame._results import Answer, Names, PatternAnswers, assemble
 from astct_grading.frame._table import FALSE, TRUE, UNKNOWN, Columns, like, to_arrow
 from astct_grading.icans.capd import CAPD_NAMES, CAPD_POINT_NAMES, CapdAssessment, capd_answers
 from astct_grading.icans.domains import _NOT_ASSESSABLE, _capd_values
@@ -472,9 +473,17 @@ def _levels(columns: Columns, options: IcansOptions = DEFAULT_OPTIONS) -> tuple[
     return (rest * _ICE_KEYS + ice) * _CAPD_KEYS + capd, ~invalid
 
 
-def _answer(columns: Columns, options: IcansOptions, row: int) -> Answer:
-    result = grade_icans(columns.record(row), options=options)
+#: The output's column names.
+NAMES = Names()
+
+
+def answer_of(result: GradeResult) -> Answer:
+    """What the table holds of a per-record result: (lowest, highest, drivers, missing)."""
     return result.grade_min, result.grade_max, result.drivers, result.missing
+
+
+def _answer(columns: Columns, options: IcansOptions, row: int) -> Answer:
+    return answer_of(grade_icans(columns.record(row), options=options))
 
 
 def grade_icans_table(

@@ -320,13 +320,14 @@ def _levels(columns: Columns, options: Sledai2kOptions = DEFAULT_OPTIONS) -> tup
     return code, ~invalid
 
 
-def _counted(result: Sledai2kResult) -> tuple[str, ...]:
-    return tuple(item.name for item in result.items if item.points_min > 0)
+def answer_of(result: Sledai2kResult) -> Answer:
+    """What the table holds of a per-record result: (lowest, highest, counted, missing)."""
+    counted = tuple(item.name for item in result.items if item.points_min > 0)
+    return result.score_min, result.score_max, counted, result.missing
 
 
 def _answer(columns: Columns, options: Sledai2kOptions, row: int) -> Answer:
-    result = score_sledai2k(columns.record(row), options=options)
-    return result.score_min, result.score_max, _counted(result), result.missing
+    return answer_of(score_sledai2k(columns.record(row), options=options))
 
 
 #: How many records are read in one pass, and held at most (:class:`_Rows`).
