@@ -104,10 +104,18 @@ def _read_word_or_number(cell: str) -> object:
 
 
 def _value_reader(column: CsvColumn) -> _Reader | None:
-    """How one value of a column is read, by its kinds; None: as written (text, dates)."""
-    numeric = "text" not in column.kinds and not {"integer", "number"}.isdisjoint(column.kinds)
+    """How one value of a column is read, by its kinds; None: as written (text, dates).
+
+    A column holding a number or one of a few words (``vasopressor_count``: 0-6 or
+    ``multiple``) reads those words as written and a plain number as that number.
+    """
+    has_number = not {"integer", "number"}.isdisjoint(column.kinds)
+    numeric = "text" not in column.kinds and has_number
     if column.is_boolean:
         return _read_word_or_number if numeric else _read_word
+    if has_number and column.values:
+        words = frozenset(column.values)
+        return lambda cell: cell if cell in words else _read_number(cell)
     return _read_number if numeric else None
 
 

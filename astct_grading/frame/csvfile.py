@@ -127,6 +127,7 @@ _TYPES = {
     "number": pa.float64(),
     "boolean": pa.bool_(),
     "text": pa.string(),
+    "count": pa.string(),
     "list": _STRING_LIST,
 }
 
@@ -158,7 +159,8 @@ class _Column:
 
     Attributes:
         name: the column (a dotted path).
-        kind: ``id``, ``number``, ``boolean``, ``text``, ``list``, or ``model`` (a column the
+        kind: ``id``, ``number``, ``boolean``, ``text``, ``count`` (a number or a word), ``list``,
+            or ``model`` (a column the
             typed columns cannot hold: every cell given goes to the per-record path).
         nested: whether it is a field of an object (``temperature.value``): an empty cell leaves
             the key out, and ``null`` (a JSON null in the object) is left to the per-record path.
@@ -187,7 +189,7 @@ def _plan_column(scale: Scale, name: str) -> _Column:
         return _Column(name, "id")
     column = scale.csv_columns[name]
     kind = _kind(column)
-    if kind in ("count", "date"):  # the command line gives the cell as written (the model reads it)
+    if kind == "date":  # the command line gives the cell as written (the model reads it)
         kind = "text"
     if kind == "list" and _value_reader(column) is not None:
         kind = "model"  # items read as numbers or booleans: not a list of strings
@@ -233,6 +235,12 @@ def _read_column(column: _Column, cells: pa.Array) -> tuple[pa.Array | None, Boo
         lists = pa.ListArray.from_arrays(split.offsets, items)
         typed = pc.if_else(empty_list, pa.scalar([], _STRING_LIST), lists)
         held = pc.invert(null)
+    elif kind == "count":
+        # A number or a word (vasopressor_count: 0-6 or "multiple"): the command line reads a
+        # plain number as a number, which a text column cannot hold: such a row is the
+        # per-record path's; the words, and any other text, are given as written.
+        typed = cells
+        held = pc.and_(pc.invert(null), pc.invert(pc.match_substring_regex(cells, _PLAIN)))
     else:  # text, as written
         typed = cells
         held = pc.invert(null)

@@ -1258,3 +1258,34 @@ def test_a_carriage_return_in_an_unquoted_cell_ends_that_record_only(run: Runner
     assert [(line["id"], line["line"]) for line in lines] == [(None, 2), ("r2", 3), ("r3\r", 4)]
     assert lines[0]["error"]["errors"][0]["type"] == "csv"
     assert lines[1]["result"]["findings"][1]["present"] is True
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # D3: vasopressor_count is 0-6 or "multiple"; a plain number in its cell is that number.
+        ("2", (3, 4)),
+        ("1", (3, 3)),
+        ("0", (2, 2)),
+        ("multiple", (3, 4)),
+    ],
+)
+def test_csv_vasopressor_count_reads_numbers_and_its_word(
+    run: Runner, cell: str, expected: tuple[int, int]
+) -> None:
+    stdin = f"fever,hypotension,vasopressor_count,oxygen.device\ntrue,true,{cell},room_air\n"
+    (line,) = run("crs", "-", "--format", "csv", stdin=stdin.encode()).lines
+    assert (line["result"]["grade_min"], line["result"]["grade_max"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "error"),
+    [("7", "vasopressor_count"), ("2.0", "vasopressor_count"), ("Multiple", "vasopressor_count")],
+)
+def test_csv_vasopressor_count_refuses_other_cells_naming_the_field(
+    run: Runner, cell: str, error: str
+) -> None:
+    stdin = f"hypotension,vasopressor_count\ntrue,{cell}\n"
+    (line,) = run("crs", "-", "--format", "csv", stdin=stdin.encode()).lines
+    first = line["error"]["errors"][0]
+    assert (first["loc"], first["type"]) == ("vasopressor_count", error)
