@@ -113,7 +113,7 @@ def _value_reader(column: CsvColumn) -> _Reader | None:
     numeric = "text" not in column.kinds and has_number
     if column.is_boolean:
         return _read_word_or_number if numeric else _read_word
-    if has_number and column.values:
+    if has_number and "text" in column.kinds and column.values:
         words = frozenset(column.values)
         return lambda cell: cell if cell in words else _read_number(cell)
     return _read_number if numeric else None
