@@ -4,12 +4,14 @@ Run: ``python -m benchmarks.parquet [ROWS ...]`` (default 1,000,000 and 10,000,0
 size it writes a Parquet file of realistic CRS rows (``benchmarks.frame.crs_table``, with an
 ``id`` column; written a block at a time, so writing it needs little memory either), then runs
 ``astct-grading crs FILE -o OUT`` in a fresh interpreter and prints the wall time, the rows/s
-and the interpreter's peak resident memory. Memory must stay flat as the file grows (the reader
-streams by batch, design.md); compare the sizes.
+and the interpreter's peak resident memory, and the ratio to the per-record command line on
+JSON Lines of 200,000 of the same rows (run first, in the same session). Memory must stay
+flat as the file grows (the reader streams by batch, design.md); compare the sizes.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tempfile
@@ -64,8 +66,43 @@ def run_cli(*args: str) -> tuple[int, int, float]:
     return int(code), int(peak), seconds
 
 
+#: Runs the command line in a fresh interpreter.
+_RUN = "import sys; from astct_grading.cli import main; sys.exit(main(sys.argv[1:]))"
+
+#: Rows of the same data graded by the per-record command line (JSON Lines), for the ratio.
+PER_RECORD_ROWS = 200_000
+
+
+def _per_record(folder: Path, rows: int) -> float:
+    """Rows/s of ``astct-grading crs FILE.jsonl`` (per record) on ``rows`` of the same rows."""
+    source = Path(folder) / "sample.parquet"
+    write_crs_parquet(source, rows)
+    lines = Path(folder) / "sample.jsonl"
+    with lines.open("w") as out:
+        for row in pq.read_table(source).to_pylist():
+            record: dict[str, object] = {}
+            for name, value in row.items():
+                parent, _, child = name.rpartition(".")
+                if not parent:
+                    record[name] = value
+                elif value is not None:
+                    record.setdefault(parent, {})[child] = value  # type: ignore[index]
+            out.write(json.dumps(record) + "\n")
+    start = time.perf_counter()
+    with lines.open("rb") as given:
+        subprocess.run(
+            [sys.executable, "-c", _RUN, "crs", str(lines)],
+            stdin=given,
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
+    return rows / (time.perf_counter() - start)
+
+
 def main(sizes: list[int]) -> None:
     with tempfile.TemporaryDirectory() as folder:
+        record_rate = _per_record(Path(folder), PER_RECORD_ROWS)
+        print(f"per record (JSON Lines, {PER_RECORD_ROWS:,} rows): {record_rate:>10,.0f} rows/s")
         for rows in sizes:
             source = Path(folder) / f"crs-{rows}.parquet"
             graded = Path(folder) / f"graded-{rows}.parquet"
@@ -74,7 +111,8 @@ def main(sizes: list[int]) -> None:
             megabytes = source.stat().st_size / 1e6
             print(
                 f"{rows:>12,} rows ({megabytes:,.0f} MB): exit {code}, {seconds:6.1f} s, "
-                f"{rows / seconds:>10,.0f} rows/s, peak RSS {peak / 1024:,.0f} MiB"
+                f"{rows / seconds:>10,.0f} rows/s, peak RSS {peak / 1024:,.0f} MiB, "
+                f"{rows / seconds / record_rate:.0f}x per record"
             )
 
 
