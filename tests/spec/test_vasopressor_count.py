@@ -122,10 +122,28 @@ def test_determined_counts_read_plainly(count: Any, named: list[str] | None, tex
     assert result.finding("hypotension").assessed
 
 
-def test_a_count_of_zero_reads_as_no_vasopressor() -> None:
-    with_count = grade_crs({"fever": True, "oxygen": ROOM_AIR, "vasopressor_count": 0})
-    with_list = grade_crs({"fever": True, "oxygen": ROOM_AIR, "vasopressors": []})
+@pytest.mark.parametrize(
+    ("hypotension", "detail"),
+    [
+        ({}, "hypotension not assessed"),
+        ({"hypotension": True}, "hypotension without vasopressors"),
+        ({"hypotension": False}, "no hypotension"),
+        # The systolic helper on both sides of the PALS threshold (D5).
+        (
+            {"systolic_bp_mmhg": 89, "age_years": 40},
+            "systolic 89 < 90 mmHg at age 40 y (PALS, D5) without vasopressors",
+        ),
+        ({"systolic_bp_mmhg": 90, "age_years": 40}, "systolic 90 ≥ 90 mmHg at age 40 y (PALS, D5)"),
+    ],
+)
+def test_a_count_of_zero_reads_as_no_vasopressor(hypotension: dict[str, Any], detail: str) -> None:
+    # "vasopressor_count": 0 is the same as "vasopressors": [] (docs/crs.md): none given, so the
+    # vasopressors are assessed and the detail never says they are not.
+    record = {"fever": True, "oxygen": ROOM_AIR, **hypotension}
+    with_count = grade_crs({**record, "vasopressor_count": 0})
+    with_list = grade_crs({**record, "vasopressors": []})
     assert with_count.to_dict() == with_list.to_dict()
+    assert with_count.finding("hypotension").detail == detail
 
 
 def test_a_count_settles_what_unknown_vasopressors_leave_open() -> None:
