@@ -340,6 +340,8 @@ def hypotension_reading(
     level, missing = hypotension_level(hypotension, present, agents, count)
     if count is not None and count != 0:
         return level, _counted_detail(agents or (), count, level), missing, False
+    if count == 0:
+        agents = ()  # a count of none is the empty list: vasopressors assessed, none given (D3)
     detail_bp = ""
     if derived and age is not None:  # derived: systolic and age are given
         relation = "<" if present else "≥"

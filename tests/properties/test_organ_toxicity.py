@@ -1,6 +1,7 @@
 """Organ toxicity never changes the CRS grade (Lee 2019, CRS table footnote; D2): the same
 record with any organ toxicity added has the same grade, bounds, findings, drivers and missing
-inputs, and reports the organs in ``excluded``."""
+inputs, reports the organs in ``excluded``, and adds only D2 and the organs' clause to the
+decisions and the explanation."""
 
 from __future__ import annotations
 
@@ -27,6 +28,13 @@ def _same_grade(record: dict[str, Any], toxicity: dict[str, int]) -> None:
     assert recorded.drivers == plain.drivers
     assert recorded.missing == plain.missing
     assert recorded.excluded == tuple(f"organ_toxicity.{organ}" for organ in toxicity)
+    # The decisions gain D2 and keep every other; the explanation gains one clause, the organs,
+    # before what is missing (the rest of it is the record's without them).
+    assert set(recorded.decisions) == {*plain.decisions, "D2"}
+    organs = ", ".join(f"{organ} CTCAE grade {grade}" for organ, grade in toxicity.items())
+    head, open_part, tail = plain.explanation.removesuffix(".").partition("; open until given: ")
+    clause = f"; organ toxicity recorded, not graded (D2): {organs}"
+    assert recorded.explanation == f"{head}{clause}{open_part}{tail}."
 
 
 @given(sparse_crs_records(), organs)

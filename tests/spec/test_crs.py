@@ -28,6 +28,7 @@ from astct_grading.criteria.crs import (
     VasopressorAgent,
     systolic_threshold_mmhg,
 )
+from astct_grading.crs.domains import hypotension_reading
 
 ROOM_AIR = {"device": "room_air"}
 #: The sentence a reader sees for each criterion, by key.
@@ -510,6 +511,26 @@ def test_explicit_hypotension_wins_over_systolic() -> None:
     result = grade_crs(record)
     assert result.grade == 1
     assert "D5" not in result.decisions
+
+
+@pytest.mark.parametrize(
+    ("hypotension", "systolic", "detail", "derived"),
+    [
+        # Recorded: the record's finding, whatever side of the threshold the pressure is (D5).
+        (True, 85.0, "hypotension without vasopressors", False),
+        (True, 120.0, "hypotension without vasopressors", False),
+        (False, 85.0, "no hypotension", False),
+        # Not recorded: derived, and the detail names the PALS rule on each side of 90 mmHg.
+        (None, 89.0, "systolic 89 < 90 mmHg at age 50 y (PALS, D5) without vasopressors", True),
+        (None, 90.0, "systolic 90 ≥ 90 mmHg at age 50 y (PALS, D5)", True),
+    ],
+)
+def test_the_hypotension_detail_names_the_pals_rule_only_when_it_derives(
+    hypotension: bool | None, systolic: float, detail: str, derived: bool
+) -> None:
+    # hypotension_reading given every input at once, vasopressors assessed as none.
+    _, said, _, from_systolic = hypotension_reading(hypotension, systolic, 50.0, ())
+    assert (said, from_systolic) == (detail, derived)
 
 
 def test_systolic_needs_age() -> None:

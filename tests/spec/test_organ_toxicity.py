@@ -33,6 +33,33 @@ def test_every_ctcae_grade_is_recorded_and_excluded(grade: int) -> None:
     assert "D2" in result.decisions
 
 
+@pytest.mark.parametrize(
+    ("record", "explanation", "decisions"),
+    [
+        (
+            {**BASE, "organ_toxicity": {"hepatic": 3, "renal": 2}},
+            "CRS grade 1: fever recorded; no hypotension; room air; organ toxicity recorded, not "
+            "graded (D2): hepatic CTCAE grade 3, renal CTCAE grade 2.",
+            ("D2", "D4"),
+        ),
+        # An open grade keeps its own decisions and what is missing, after the organs.
+        (
+            {"fever": True, "oxygen": {"device": "room_air"}, "organ_toxicity": {"hepatic": 4}},
+            "CRS grade 1 to 4 (undetermined): fever recorded; hypotension not assessed; room air; "
+            "organ toxicity recorded, not graded (D2): hepatic CTCAE grade 4; open until given: "
+            "hypotension, vasopressors.",
+            ("D2", "D4", "D13"),
+        ),
+    ],
+)
+def test_the_explanation_adds_each_organ_and_d2_to_the_rest(
+    record: dict[str, Any], explanation: str, decisions: tuple[str, ...]
+) -> None:
+    result = grade_crs(record)
+    assert result.explanation == explanation
+    assert result.decisions == decisions
+
+
 def test_a_ctcae_grade_5_is_not_crs_grade_5() -> None:
     result = grade_crs({**BASE, "organ_toxicity": {"cardiac": 5, "renal": 4}})
     assert result.grade == 1

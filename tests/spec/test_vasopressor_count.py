@@ -122,10 +122,106 @@ def test_determined_counts_read_plainly(count: Any, named: list[str] | None, tex
     assert result.finding("hypotension").assessed
 
 
-def test_a_count_of_zero_reads_as_no_vasopressor() -> None:
-    with_count = grade_crs({"fever": True, "oxygen": ROOM_AIR, "vasopressor_count": 0})
-    with_list = grade_crs({"fever": True, "oxygen": ROOM_AIR, "vasopressors": []})
+@pytest.mark.parametrize(
+    ("hypotension", "detail"),
+    [
+        ({}, "hypotension not assessed"),
+        ({"hypotension": True}, "hypotension without vasopressors"),
+        ({"hypotension": False}, "no hypotension"),
+        # The systolic helper on both sides of the PALS threshold (D5).
+        (
+            {"systolic_bp_mmhg": 89, "age_years": 40},
+            "systolic 89 < 90 mmHg at age 40 y (PALS, D5) without vasopressors",
+        ),
+        ({"systolic_bp_mmhg": 90, "age_years": 40}, "systolic 90 ≥ 90 mmHg at age 40 y (PALS, D5)"),
+    ],
+)
+def test_a_count_of_zero_reads_as_no_vasopressor(hypotension: dict[str, Any], detail: str) -> None:
+    # "vasopressor_count": 0 is the same as "vasopressors": [] (docs/crs.md): none given, so the
+    # vasopressors are assessed and the detail never says they are not.
+    record = {"fever": True, "oxygen": ROOM_AIR, **hypotension}
+    with_count = grade_crs({**record, "vasopressor_count": 0})
+    with_list = grade_crs({**record, "vasopressors": []})
     assert with_count.to_dict() == with_list.to_dict()
+    assert with_count.finding("hypotension").detail == detail
+
+
+#: The sentences that say why a counted range is open (docs/crs.md; D3).
+MAY_BE_VASOPRESSIN = (
+    ": an agent not named may be vasopressin, which does not count towards multiple "
+    "vasopressors (D3)"
+)
+NAMED_VASOPRESSIN = (
+    ": vasopressin, named, does not count towards multiple vasopressors, and the number of "
+    "other agents is not recorded (D3)"
+)
+
+
+@pytest.mark.parametrize(
+    ("count", "named", "detail"),
+    [
+        # Determined: the agents as counted and named, nothing more.
+        (1, None, "hypotension on 1 vasopressor (not named)"),
+        (
+            2,
+            ["vasopressin"],
+            "hypotension on 2 vasopressors (named: vasopressin; the rest not named)",
+        ),
+        (3, None, "hypotension on 3 vasopressors (not named)"),
+        (
+            "multiple",
+            ["norepinephrine", "epinephrine"],
+            "hypotension on multiple vasopressors (2 or more; named: norepinephrine, epinephrine; "
+            "the rest not named)",
+        ),
+        # Open (3 to 4): why, in words.
+        (2, None, f"hypotension on 2 vasopressors (not named){MAY_BE_VASOPRESSIN}"),
+        (
+            2,
+            ["norepinephrine"],
+            "hypotension on 2 vasopressors (named: norepinephrine; the rest not named)"
+            f"{MAY_BE_VASOPRESSIN}",
+        ),
+        (
+            "multiple",
+            None,
+            f"hypotension on multiple vasopressors (2 or more, not named){MAY_BE_VASOPRESSIN}",
+        ),
+        (
+            "multiple",
+            ["vasopressin"],
+            "hypotension on multiple vasopressors (2 or more; named: vasopressin; the rest not "
+            f"named){NAMED_VASOPRESSIN}",
+        ),
+    ],
+)
+def test_the_hypotension_finding_says_exactly_what_was_counted(
+    count: Any, named: list[str] | None, detail: str
+) -> None:
+    result = grade_crs(
+        {"fever": True, "oxygen": ROOM_AIR, "vasopressor_count": count, "vasopressors": named}
+    )
+    assert result.finding("hypotension").detail == detail
+    assert f"; {detail}; " in result.explanation
+
+
+@pytest.mark.parametrize(
+    ("more", "decisions"),
+    [
+        # Vasopressors counted (D3), oxygen read (D4); open only when vasopressin may decide (D13).
+        ({"vasopressor_count": 1}, ("D3", "D4")),
+        ({"vasopressor_count": "multiple"}, ("D3", "D4", "D13")),
+        ({"vasopressor_count": 3, "hypotension": True}, ("D3", "D4")),
+        # A count of none, as the empty list: no vasopressor given, so no D3.
+        ({"vasopressor_count": 0}, ("D4", "D13")),
+    ],
+)
+def test_a_count_cites_d3_and_never_the_systolic_helper(
+    more: dict[str, Any], decisions: tuple[str, ...]
+) -> None:
+    # Without a systolic pressure nothing is derived from one, so D5 is never cited.
+    result = grade_crs({"fever": True, "oxygen": ROOM_AIR, **more})
+    assert result.decisions == decisions
 
 
 def test_a_count_settles_what_unknown_vasopressors_leave_open() -> None:
@@ -179,6 +275,76 @@ def test_bad_counts_are_rejected_naming_the_field_and_the_reason(
     assert words in error["msg"]
     if kind == "vasopressor_count":
         assert error["loc"] == ("vasopressor_count",)
+
+
+COUNT_REASON = (
+    "a vasopressor count is a whole number of distinct agents from 0 to 6, or 'multiple' (two "
+    "or more, the number not recorded), not {} (D3)"
+)
+EMPTY_LIST_REASON = (
+    "vasopressors is an empty list (none given), but vasopressor_count is {}; leave vasopressors "
+    "out when the agents are not named (D3)"
+)
+NAMED_REASON = (
+    "vasopressor_count is {}, but vasopressors names {} distinct agents; the count includes the "
+    "agents named (D3)"
+)
+
+
+@pytest.mark.parametrize(
+    ("record", "kind", "loc", "message", "context"),
+    [
+        # The field itself (docs/errors.md: raised at `vasopressor_count`), the value as given.
+        (
+            {"vasopressor_count": 7},
+            "vasopressor_count",
+            ("vasopressor_count",),
+            COUNT_REASON.format("7"),
+            {"most": 6, "value": "7"},
+        ),
+        (
+            {"vasopressor_count": "several"},
+            "vasopressor_count",
+            ("vasopressor_count",),
+            COUNT_REASON.format("'several'"),
+            {"most": 6, "value": "'several'"},
+        ),
+        # The count against the names (raised by the model: no one field is wrong alone).
+        (
+            {"vasopressors": [], "vasopressor_count": 1},
+            "vasopressor_count_conflict",
+            (),
+            EMPTY_LIST_REASON.format("1"),
+            {"count": "1"},
+        ),
+        (
+            {"vasopressors": [], "vasopressor_count": "multiple"},
+            "vasopressor_count_conflict",
+            (),
+            EMPTY_LIST_REASON.format("multiple"),
+            {"count": "multiple"},
+        ),
+        (
+            {"vasopressors": ["dopamine", "epinephrine", "dopamine"], "vasopressor_count": 1},
+            "vasopressor_count_conflict",
+            (),
+            NAMED_REASON.format("1", "2"),
+            {"count": "1", "named": 2},
+        ),
+    ],
+)
+def test_each_error_gives_its_exact_reason(
+    record: dict[str, Any],
+    kind: str,
+    loc: tuple[str, ...],
+    message: str,
+    context: dict[str, Any],
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        CrsAssessment.model_validate(record)
+    (error,) = caught.value.errors()
+    assert (error["type"], error["loc"], error["msg"]) == (kind, loc, message)
+    assert error["ctx"] == context
 
 
 def test_agreeing_counts_are_accepted() -> None:
