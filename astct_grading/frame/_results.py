@@ -47,6 +47,10 @@ class _Registry:
         return found
 
 
+def _read_alone(rows: Sequence[int]) -> None:
+    """No read-ahead: each witness row is read when its record is asked for."""
+
+
 class AnswerTable:
     """The witnesses' answers by code, filled as new codes are met.
 
@@ -80,8 +84,7 @@ class AnswerTable:
         rows = np.flatnonzero(valid)
         first = np.full(len(self.low), -1, dtype=np.int64)
         first[codes[rows[::-1]]] = rows[::-1]  # the last write wins: the first row per code
-        if prefetch is not None:
-            prefetch(first[new].tolist())
+        (prefetch or _read_alone)(first[new].tolist())
         for code in new:
             self.set(int(code), witness(int(first[code])))
 
@@ -145,8 +148,7 @@ class PatternAnswers(AnswerTable):
         new = np.flatnonzero(~found)
         if len(new):
             witnesses = rows[first[new]].tolist()
-            if prefetch is not None:
-                prefetch(witnesses)
+            (prefetch or _read_alone)(witnesses)
             start = len(self._codes) + 1
             numbers = np.arange(start, start + len(new), dtype=np.int64)
             self._grow(int(numbers[-1]) + 1)

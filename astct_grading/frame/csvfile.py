@@ -480,8 +480,7 @@ def _result_row(names: Sequence[str], outcome: object, scale: str) -> dict[str, 
     low, high, drivers, missing = module.answer_of(outcome)
     row[columns.value] = low if low == high else None
     row[columns.low], row[columns.high] = low, high
-    if columns.drivers in row:
-        row[columns.drivers], row["missing"] = list(drivers), list(missing)
+    row[columns.drivers], row["missing"] = list(drivers), list(missing)
     row[columns.version] = getattr(outcome, "criteria_version")  # noqa: B009 (any result)
     return row
 
