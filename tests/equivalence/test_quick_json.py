@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from typing import Any
+from typing import Any, Optional, Union
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,10 +23,12 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from astct_grading import CrsAssessment, SledaiVisit
+from astct_grading.core import quick_json
 from astct_grading.core.json_keys import duplicate_key, duplicate_key_error
-from astct_grading.core.quick_json import quick_reader
-from astct_grading.core.validation import InputModel, Within, _number
+from astct_grading.core.quick_json import _fields_given, _holds, _keys_written, quick_reader
+from astct_grading.core.validation import InputModel, Temperature, Within, _number
 from astct_grading.course import Course
+from astct_grading.crs.models import OxygenSupport, Vasopressor
 from astct_grading.icans import CapdAssessment, IcansAssessment, IceAssessment
 from astct_grading.sle.response import DorisInput, LldasInput, Sri4Input
 from astct_grading.strategies import records
@@ -113,6 +115,10 @@ def _check(model: type[BaseModel], text: bytes) -> None:
     full = _outcome(lambda data: _full(model, data), text)
     if quick is not None:
         assert full == ("instance", _portrait(quick)), text
+    if full[0] == "instance":
+        # Never more fields counted than keys written: else a repeated key could hide.
+        instance = _full(model, text)
+        assert _fields_given(instance) <= _keys_written(text), text
     assert _outcome(model.model_validate_json, text) == full, text
     as_text = text.decode()
     assert _outcome(model.model_validate_json, as_text) == _outcome(
@@ -162,6 +168,11 @@ def test_a_negative_zero_is_handed_back_and_read_as_zero(text: bytes) -> None:
         b'{"vasopressors": ["dopamine", {"agent": "vasopressin", "agent": "vasopressin"}],'
         b' "hypotension": true}',
         b'{"hypot\\u0065nsion": true, "hypotension": true}',
+        # Vasopressors given by name set a field each but write no key: never counted.
+        b'{"hypotension": true, "hypotension": true,'
+        b' "vasopressors": ["dopamine", "norepinephrine", "vasopressin"]}',
+        b'{"oxygen": {"device": "cpap", "device": "cpap"}}',
+        b'{"hypotension": true, "vasopressors": ["dopamine"], "vasopressors": ["dopamine"]}',
     ],
 )
 def test_a_repeated_key_is_never_vouched_for(text: bytes) -> None:
@@ -178,6 +189,8 @@ def test_a_repeated_key_is_never_vouched_for(text: bytes) -> None:
         (b'{"oxygen": {"device": "cpap", "flow_l_min": "6"}}', "number_format"),
         (b'{"oxygen": {"device": "cpap", "flow_l_min": 80.01}}', "less_than_equal"),
         (b'{"oxygen": {"device": "cpap", "flow_l_min": -0.01}}', "greater_than_equal"),
+        # Below the bound without the look of a negative zero: refused by the bound itself.
+        (b'{"oxygen": {"device": "cpap", "flow_l_min": -1}}', "greater_than_equal"),
     ],
 )
 def test_a_refused_record_gets_the_documented_error(text: bytes, error: str) -> None:
@@ -216,6 +229,150 @@ def test_vasopressors_by_name_and_as_objects_keep_their_fields_set() -> None:
     assert _portrait(quick) == _portrait(_full(CrsAssessment, text))
 
 
+# --- How the quick reading proves that no key is repeated ------------------------------------
+#
+# It vouches for a record only when the keys written in the text (at least one per key) equal
+# the fields the validated instances hold (at most one per distinct key, nested models
+# included): docs/performance.md, "The quick reading of JSON text". A count too high could hide a
+# repeated key; a count too low only sends every record to the exact scan.
+
+_DATE = "2024-01-01T08:00:00+00:00"
+
+#: Records whose keys are all written once, each nested model given as an object: a model
+#: holding one model, a list of models, models nested in models in lists of models.
+_COUNTED: tuple[tuple[type[BaseModel], Any], ...] = (
+    (
+        CrsAssessment,
+        {
+            "fever": True,
+            "temperature": {"value": 38.5, "unit": "C"},
+            "oxygen": {"device": "nasal_cannula", "flow_l_min": 2},
+        },
+    ),
+    (CrsAssessment, {"hypotension": True, "vasopressors": ["dopamine", "norepinephrine"]}),
+    (IcansAssessment, {"ice": {"orientation": 4, "naming": 3}, "age_years": 40}),
+    (
+        Sri4Input,
+        {
+            "baseline": {"arthritis": True, "anti_dsdna": {"value": 45, "upper_limit": 30}},
+            "follow_up": {"arthritis": False},
+        },
+    ),
+    (
+        Course,
+        {
+            "patient_id": "p1",
+            "infusion_at": _DATE,
+            "crs_assessments": [
+                {"at": _DATE, "assessment": {"fever": True, "oxygen": {"device": "cpap"}}},
+                {"at": "2024-01-02T08:00:00+00:00", "assessment": {"fever": False}},
+            ],
+            "treatments": [{"at": _DATE, "therapy": "tocilizumab"}],
+        },
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        (b"{}", 0),
+        (b"[1, 2]", 0),
+        (b'{"fever":true}', 1),
+        (b'{"fever" \t\r\n: true, "oxygen": {"device"\n:"cpap"}}', 3),
+        (b'{"a\\"": 1}', 1),  # an escaped quote ending a key
+        (b'{"cause": "x\\": y"}', 2),  # a string value may add one, never take one away
+    ],
+)
+def test_the_keys_written_are_counted_with_any_spacing(text: bytes, keys: int) -> None:
+    assert _keys_written(text) == keys
+
+
+@pytest.mark.parametrize(("model", "record"), _COUNTED, ids=lambda v: getattr(v, "__name__", ""))
+def test_a_record_without_a_repeated_key_is_vouched_for_without_the_exact_scan(
+    model: type[BaseModel], record: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scanned: list[bytes] = []
+
+    def scan(data: bytes) -> Any:
+        scanned.append(data)
+        return duplicate_key(data)
+
+    monkeypatch.setattr(quick_json, "duplicate_key", scan)
+    read = quick_reader(model, _number, Within)
+    for text in _texts(record):
+        instance = _full(model, text)
+        assert _fields_given(instance) == _keys_written(text), text
+        quick = read(text)
+        assert quick is not None
+        assert _portrait(quick) == _portrait(instance)
+    assert scanned == []
+
+
+def test_a_model_that_may_be_given_by_name_counts_no_key_of_its_own() -> None:
+    # A vasopressor given as an object writes its "agent" key; one given by name writes none.
+    # Neither is counted, so the first is scanned exactly (and vouched for: no key repeated).
+    text = b'{"hypotension": true, "vasopressors": [{"agent": "dopamine"}, "vasopressin"]}'
+    instance = _full(CrsAssessment, text)
+    assert (_fields_given(instance), _keys_written(text)) == (2, 3)
+    quick = quick_reader(CrsAssessment, _number, Within)(text)
+    assert quick is not None
+    assert _portrait(quick) == _portrait(instance)
+
+
+@pytest.mark.parametrize(
+    ("model", "text"),
+    [
+        (IcansAssessment, b'{"ice": {"orientation": 4, "orientation": 4}}'),
+        (
+            Sri4Input,
+            b'{"baseline": {"arthritis": true}, "follow_up": {"rash": true, "rash": true}}',
+        ),
+        (
+            Course,
+            b'{"patient_id": "p1", "infusion_at": "2024-01-01T08:00:00+00:00",'
+            b' "crs_assessments": [{"at": "2024-01-01T08:00:00+00:00",'
+            b' "assessment": {"oxygen": {"device": "cpap", "device": "cpap"}}}]}',
+        ),
+    ],
+    ids=["one-model", "nested-models", "list-of-models"],
+)
+def test_a_key_repeated_in_a_nested_model_is_never_vouched_for(
+    model: type[BaseModel], text: bytes
+) -> None:
+    assert quick_reader(model, _number, Within)(text) is None
+    with pytest.raises(ValidationError) as raised:
+        model.model_validate_json(text)
+    assert raised.value.errors()[0]["type"] == "duplicate_key"
+
+
+@pytest.mark.parametrize(
+    ("annotation", "holds"),
+    [
+        (OxygenSupport, "one"),
+        (OxygenSupport | None, "one"),
+        (Optional[OxygenSupport], "one"),  # noqa: UP045 - typing.Union's origin, not X | None's
+        (tuple[Vasopressor, ...], "many"),
+        (tuple[Vasopressor, ...] | None, "many"),
+        (list[Vasopressor], "many"),
+        (tuple[Vasopressor, Vasopressor], "many"),
+        # Not one model, nor a sequence of one model class: not counted.
+        (OxygenSupport | Temperature, None),
+        (Union[OxygenSupport, str], None),  # noqa: UP007
+        (tuple[OxygenSupport, Temperature], None),
+        (tuple[int, ...], None),
+        (list[str], None),
+        (dict[str, OxygenSupport], None),
+        (type[OxygenSupport], None),
+        (float, None),
+        (str | None, None),
+    ],
+    ids=repr,
+)
+def test_the_fields_that_hold_models_are_found(annotation: Any, holds: str | None) -> None:
+    assert _holds(annotation) == holds
+
+
 # --- What the quick schema changes, and what it keeps ------------------------------------------
 
 
@@ -233,7 +390,13 @@ def test_the_quick_schema_makes_each_recognised_check_pydantic_cores() -> None:
         "strict": True,
         "allow_inf_nan": False,
     }
-    assert _quick_schema(after(Within(0, 80), number), _number, Within)["le"] == 80
+    assert _quick_schema(after(Within(0, 80), number), _number, Within) == {
+        "type": "float",
+        "strict": True,
+        "allow_inf_nan": False,
+        "ge": 0,
+        "le": 80,
+    }
     # pydantic's own checks placed after a Python validator: bounds and finiteness.
     from pydantic._internal import _validators
 
@@ -241,6 +404,24 @@ def test_the_quick_schema_makes_each_recognised_check_pydantic_cores() -> None:
     assert _quick_schema(after(bound, number), _number, Within)["gt"] == 0
     finite = after(_validators.forbid_inf_nan_check, cs.float_schema())
     assert _quick_schema(finite, _number, Within) == {"type": "float", "allow_inf_nan": False}
+
+
+def test_the_quick_schema_reaches_every_check_however_deep() -> None:
+    from pydantic_core import core_schema as cs
+
+    from astct_grading.core.quick_json import _quick_schema
+
+    number = cs.no_info_before_validator_function(_number, cs.float_schema())
+    bounded = cs.no_info_after_validator_function(Within(0, 80), cs.float_schema())
+    strict = {"type": "float", "strict": True, "allow_inf_nan": False}
+    # In a union's choices (a list), under a nullable (a dict), under the number check itself.
+    union = cs.union_schema([number, cs.str_schema()])
+    assert _quick_schema(union, _number, Within)["choices"] == [strict, {"type": "str"}]
+    assert _quick_schema(cs.nullable_schema(number), _number, Within)["schema"] == strict
+    twice = cs.no_info_before_validator_function(_number, number)
+    assert _quick_schema(twice, _number, Within) == strict
+    over_bound = cs.no_info_before_validator_function(_number, bounded)
+    assert _quick_schema(over_bound, _number, Within) == {**strict, "ge": 0, "le": 80}
 
 
 def test_the_quick_schema_keeps_what_it_does_not_recognise() -> None:
@@ -255,5 +436,12 @@ def test_the_quick_schema_keeps_what_it_does_not_recognise() -> None:
     assert _quick_schema(text, _number, Within) == text  # the number check over text: kept
     kept = cs.no_info_after_validator_function(other, cs.float_schema())
     assert _quick_schema(kept, _number, Within) == kept
+
+    class Check:  # a check without a name of its own
+        def __call__(self, value: Any) -> Any:
+            return value
+
+    nameless = cs.no_info_after_validator_function(Check(), cs.float_schema())
+    assert _quick_schema(nameless, _number, Within) == nameless
     over_text = cs.no_info_after_validator_function(Within(0, 1), cs.str_schema())
     assert _quick_schema(over_text, _number, Within) == over_text

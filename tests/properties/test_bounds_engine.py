@@ -207,6 +207,14 @@ def test_an_open_input_that_never_changes_the_rule_has_no_top() -> None:
     assert open_inputs(points(max, inputs), inputs) == [(0, -1, [(2, 2), (2, 2)])]
 
 
+def test_an_open_inputs_top_is_the_highest_of_all_its_pairs_not_the_last() -> None:
+    inputs = [(0, 1, 2)]
+    # Grades 3, 1, 2: every pair differs and the highest grade of a pair is 3, though the last
+    # pair met (value 2 against value 1) tops at 2.
+    found = points(lambda a: (3, 1, 2)[a], inputs)
+    assert open_inputs(found, inputs) == [(0, 3, [(3, 3), (1, 1), (2, 2)])]
+
+
 def test_matters_is_given_for_every_floor_from_0_to_the_highest_grade() -> None:
     found = domain(max, [(0, 4), (1,)], lambda combination: combination[0] != 0)
     assert len(found.matters) == GRADE_MAX + 1
