@@ -282,3 +282,23 @@ def assemble(
             which[row] = distinct.setdefault(error[position], len(distinct))
         out[name] = pa.array(list(distinct), type=pa.string()).take(pa.array(which, mask=valid))
     return pa.table(out)
+
+
+def grade_by_patterns(
+    columns: Columns,
+    codes: Codes,
+    valid: Bools,
+    answers: PatternAnswers,
+    model: type[BaseModel],
+    witness: Callable[[int], Answer],
+    version: str,
+    keep: Sequence[str],
+    names: Names = Names(),
+) -> pa.Table:
+    """The output table of a scale whose patterns are kept sparsely (:class:`PatternAnswers`).
+
+    One witness per new code, its row read ahead (:meth:`Columns.prefetch`), then
+    :func:`assemble`, which regrades with the same ``witness``.
+    """
+    slots = answers.slots(codes, valid, witness, columns.prefetch)
+    return assemble(columns, slots, valid, answers, model, witness, version, keep, names)

@@ -56,7 +56,7 @@ from astct_grading.criteria.icans import (
     capd_points,
 )
 from astct_grading.frame._numbers import quantize_array
-from astct_grading.frame._results import Answer, Names, PatternAnswers, assemble
+from astct_grading.frame._results import Answer, Names, PatternAnswers, grade_by_patterns
 from astct_grading.frame._table import FALSE, TRUE, UNKNOWN, Columns, like, to_arrow
 from astct_grading.icans.capd import CAPD_NAMES, CAPD_POINT_NAMES, CapdAssessment, capd_answers
 from astct_grading.icans.domains import _NOT_ASSESSABLE, _capd_values
@@ -529,15 +529,10 @@ def grade_icans_table(
     table = to_arrow(data)
     columns = Columns(table, _COLUMNS, keep)
     codes, valid = _levels(columns, options)
-    answers = _TABLES.get(options)
-    if answers is None:
-        answers = _TABLES[options] = PatternAnswers()
-    slots = answers.slots(
-        codes, valid, lambda row: _answer(columns, options, row), columns.prefetch
-    )
-    out = assemble(
+    answers = _TABLES.setdefault(options, PatternAnswers())
+    out = grade_by_patterns(
         columns,
-        slots,
+        codes,
         valid,
         answers,
         IcansAssessment,

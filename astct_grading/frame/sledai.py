@@ -50,7 +50,7 @@ from astct_grading.criteria.sledai2k import (
     DescriptorRule,
 )
 from astct_grading.frame._numbers import fahrenheit_to_celsius, quantize_array
-from astct_grading.frame._results import Answer, Names, PatternAnswers, _error_of, assemble
+from astct_grading.frame._results import Answer, Names, PatternAnswers, _error_of, grade_by_patterns
 from astct_grading.frame._table import FALSE, TRUE, UNKNOWN, Columns, like, to_arrow
 from astct_grading.sle.descriptors import cause_values, template
 from astct_grading.sle.models import AntiDsDnaMeasurement, ComplementMeasurement, SledaiVisit
@@ -391,15 +391,10 @@ def grade_sledai2k_table(
     table = to_arrow(data)
     columns = Columns(table, _COLUMNS, keep)
     codes, valid = _levels(columns, options)
-    answers = _TABLES.get(options)
-    if answers is None:
-        answers = _TABLES[options] = PatternAnswers()
-    slots = answers.slots(
-        codes, valid, lambda row: _answer(columns, options, row), columns.prefetch
-    )
-    out = assemble(
+    answers = _TABLES.setdefault(options, PatternAnswers())
+    out = grade_by_patterns(
         columns,
-        slots,
+        codes,
         valid,
         answers,
         cast("type[BaseModel]", _Scoring(options)),

@@ -16,8 +16,13 @@ from astct_grading.frame._table import Columns
 from astct_grading.frame.crs import _COLUMNS, _KINDS, _levels
 from astct_grading.strategies import records
 from tests.frame.crs_rows import expected_record, flatten, rows, table
+from tests.frame.expected import answer_row, error_row
 
 _OPTIONS = st.sampled_from([CrsOptions(), CrsOptions(unlabelled_cannula_without_flow="unknown")])
+
+
+#: The value columns (value, lowest, highest, drivers) of the output (docs/frame.md).
+_GRADE = ("grade", "grade_min", "grade_max", "drivers")
 
 
 def _expected(row: dict[str, Any], options: CrsOptions) -> dict[str, Any]:
@@ -25,29 +30,12 @@ def _expected(row: dict[str, Any], options: CrsOptions) -> dict[str, Any]:
     try:
         result = grade_crs(record, options=options)
     except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        return {
-            "grade": None,
-            "grade_min": None,
-            "grade_max": None,
-            "drivers": None,
-            "missing": None,
-            "criteria_version": None,
-            "error_field": ".".join(str(part) for part in first["loc"]),
-            "error_type": first["type"],
-            "error_message": first["msg"],
-        }
-    return {
-        "grade": result.grade,
-        "grade_min": result.grade_min,
-        "grade_max": result.grade_max,
-        "drivers": list(result.drivers),
-        "missing": list(result.missing),
-        "criteria_version": result.criteria_version,
-        "error_field": None,
-        "error_type": None,
-        "error_message": None,
-    }
+        return error_row(_GRADE, error)
+    return answer_row(
+        _GRADE,
+        (result.grade, result.grade_min, result.grade_max, result.drivers, result.missing),
+        result.criteria_version,
+    )
 
 
 def assert_same(batch: list[dict[str, Any]], options: CrsOptions) -> None:

@@ -15,6 +15,7 @@ from astct_grading.frame._table import Columns
 from astct_grading.frame.icans import _COLUMNS, _levels
 from astct_grading.icans import IcansOptions
 from astct_grading.strategies import records
+from tests.frame.expected import answer_row, error_row
 from tests.frame.icans_rows import SCHEMA, expected_record, flatten, rows, table
 
 _OPTIONS = st.sampled_from(
@@ -22,6 +23,10 @@ _OPTIONS = st.sampled_from(
 )
 #: Columns a batch may leave out (their keys are then absent: the model's default applies).
 _LEFT_OUT = st.sets(st.sampled_from([name for name in SCHEMA.names if name != "id"]), max_size=6)
+
+
+#: The value columns (value, lowest, highest, drivers) of the output (docs/frame.md).
+_GRADE = ("grade", "grade_min", "grade_max", "drivers")
 
 
 def expected(
@@ -32,29 +37,12 @@ def expected(
     try:
         result = grade_icans(record, options=options)
     except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        return {
-            "grade": None,
-            "grade_min": None,
-            "grade_max": None,
-            "drivers": None,
-            "missing": None,
-            "criteria_version": None,
-            "error_field": ".".join(str(part) for part in first["loc"]),
-            "error_type": first["type"],
-            "error_message": first["msg"],
-        }
-    return {
-        "grade": result.grade,
-        "grade_min": result.grade_min,
-        "grade_max": result.grade_max,
-        "drivers": list(result.drivers),
-        "missing": list(result.missing),
-        "criteria_version": result.criteria_version,
-        "error_field": None,
-        "error_type": None,
-        "error_message": None,
-    }
+        return error_row(_GRADE, error)
+    return answer_row(
+        _GRADE,
+        (result.grade, result.grade_min, result.grade_max, result.drivers, result.missing),
+        result.criteria_version,
+    )
 
 
 def assert_same(

@@ -14,6 +14,7 @@ from astct_grading.frame.sledai import _COLUMNS, _levels
 from astct_grading.sle import SledaiVisit, score_sledai2k
 from astct_grading.sle.options import Sledai2kOptions
 from astct_grading.strategies import records
+from tests.frame.expected import answer_row, error_row
 from tests.frame.sledai_rows import SCHEMA, expected_record, flatten, rows, table
 
 _OPTIONS = st.sampled_from(
@@ -25,33 +26,21 @@ _NAMES = st.sets(st.sampled_from(SCHEMA.names[1:])).map(
 )
 
 
+#: The value columns (value, lowest, highest, drivers) of the output (docs/frame.md).
+_SCORE = ("score", "score_min", "score_max", "counted")
+
+
 def _expected(record: dict[str, Any], options: Sledai2kOptions) -> dict[str, Any]:
     try:
         result = score_sledai2k(record, options=options)
     except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        return {
-            "score": None,
-            "score_min": None,
-            "score_max": None,
-            "counted": None,
-            "missing": None,
-            "criteria_version": None,
-            "error_field": ".".join(str(part) for part in first["loc"]),
-            "error_type": first["type"],
-            "error_message": first["msg"],
-        }
-    return {
-        "score": result.score,
-        "score_min": result.score_min,
-        "score_max": result.score_max,
-        "counted": [item.name for item in result.items if item.points_min > 0],
-        "missing": list(result.missing),
-        "criteria_version": result.criteria_version,
-        "error_field": None,
-        "error_type": None,
-        "error_message": None,
-    }
+        return error_row(_SCORE, error)
+    counted = [item.name for item in result.items if item.points_min > 0]
+    return answer_row(
+        _SCORE,
+        (result.score, result.score_min, result.score_max, counted, result.missing),
+        result.criteria_version,
+    )
 
 
 def assert_same(
