@@ -14,13 +14,14 @@ and quadratic weights (Cohen, Psychol Bull 1968;70:213-220) and its large-sample
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import NormalDist
 from typing import Any, Literal
 
 from astct_grading.cdisc.derive import ReportedEvent, StudyDerivation, SubjectDerivation
+from astct_grading.course import Course, CourseResult
 
 __all__ = [
     "GRADES",
@@ -162,24 +163,36 @@ class Comparison:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-def _grades(subject: SubjectDerivation, scale: str) -> tuple[Any, ...]:
-    assert subject.result is not None
-    return subject.result.crs if scale == "CRS" else subject.result.icans
+@dataclass(frozen=True, slots=True)
+class _Graded:
+    """A subject whose course could be built and graded: only those are compared."""
+
+    subject: SubjectDerivation
+    course: Course
+    result: CourseResult
+
+
+def _graded_subjects(study: StudyDerivation) -> Iterator[_Graded]:
+    for subject in study.subjects:
+        if subject.course is not None and subject.result is not None:
+            yield _Graded(subject, subject.course, subject.result)
+
+
+def _grades(graded: _Graded, scale: str) -> tuple[Any, ...]:
+    return graded.result.crs if scale == "CRS" else graded.result.icans
 
 
 def _sources(subject: SubjectDerivation, scale: str) -> tuple[Any, ...]:
     return subject.crs_sources if scale == "CRS" else subject.icans_sources
 
 
-def _driver(subject: SubjectDerivation, scale: str, index: int | None) -> str:
+def _driver(subject: _Graded, scale: str, index: int | None) -> str:
     if index is None:
         return ""
     graded = _grades(subject, scale)[index]
-    sources = dict(_sources(subject, scale)[index])
-    course = subject.course
-    assert course is not None  # only subjects with a course are compared
+    sources = dict(_sources(subject.subject, scale)[index])
     # An empty vasopressor list drives nothing: the pressure (VS) decided.
-    if scale == "CRS" and not course.crs_assessments[index].assessment.vasopressors:
+    if scale == "CRS" and not subject.course.crs_assessments[index].assessment.vasopressors:
         sources.pop("vasopressors", None)
     domains = {
         sources[name]
@@ -191,7 +204,7 @@ def _driver(subject: SubjectDerivation, scale: str, index: int | None) -> str:
 
 
 def _window_max(
-    subject: SubjectDerivation, scale: str, start: datetime | None, end: datetime | None
+    subject: _Graded, scale: str, start: datetime | None, end: datetime | None
 ) -> tuple[int | None, int | None, int | None, tuple[str, ...]]:
     """(min, max, index driving the minimum, missing) over the assessments in the window."""
     lo = hi = None
@@ -209,7 +222,7 @@ def _window_max(
 
 
 def _compare(
-    subject: SubjectDerivation,
+    graded: _Graded,
     scale: str,
     event: ReportedEvent | None,
     bounds: tuple[int | None, int | None, int | None, tuple[str, ...]],
@@ -217,7 +230,7 @@ def _compare(
 ) -> Comparison:
     lo, hi, index, missing = bounds
     derived = lo if lo is not None and lo == hi else None
-    driver = _driver(subject, scale, index)
+    driver = _driver(graded, scale, index)
     if reported is None:
         status, reason = "not_comparable", "no reported grade (AETOXGR missing or not 1-5)"
     elif lo is None or hi is None:
@@ -239,7 +252,7 @@ def _compare(
             f"{', '.join(missing) or '-'}"
         )
     return Comparison(
-        subject.usubjid,
+        graded.subject.usubjid,
         scale,
         None if event is None else event.seq,
         None if event is None else event.term,
@@ -264,10 +277,8 @@ def compare_events(study: StudyDerivation) -> list[Comparison]:
         One comparison per event of a subject whose course could be built.
     """
     pairs = []
-    for subject in study.subjects:
-        if subject.result is None:
-            continue
-        for event in subject.events:
+    for subject in _graded_subjects(study):
+        for event in subject.subject.events:
             start = event.start.earliest if event.start is not None else None
             end = event.end.latest if event.end is not None else None
             bounds = _window_max(subject, event.scale, start, end)
@@ -277,15 +288,13 @@ def compare_events(study: StudyDerivation) -> list[Comparison]:
 
 
 def _with_death(
-    subject: SubjectDerivation,
+    subject: _Graded,
     event: ReportedEvent,
     bounds: tuple[int | None, int | None, int | None, tuple[str, ...]],
     window: tuple[datetime | None, datetime | None],
 ) -> tuple[int | None, int | None, int | None, tuple[str, ...]]:
     """A death inside the event's window attributed to its scale makes it grade 5 (D6)."""
-    course = subject.course
-    assert course is not None  # only subjects with a course are compared
-    death = course.death
+    death = subject.course.death
     start, end = window
     if (
         death is None
@@ -312,12 +321,10 @@ def compare_subjects(study: StudyDerivation) -> list[Comparison]:
         Two comparisons (CRS, ICANS) per subject whose course could be built.
     """
     pairs = []
-    for subject in study.subjects:
-        if subject.result is None:
-            continue
+    for subject in _graded_subjects(study):
         for scale in ("CRS", "ICANS"):
             summary = subject.result.summary.crs if scale == "CRS" else subject.result.summary.icans
-            grades = [e.grade for e in subject.events if e.scale == scale]
+            grades = [e.grade for e in subject.subject.events if e.scale == scale]
             known = [g for g in grades if g is not None]
             # No event reported is grade 0 reported; an event without a grade leaves it unknown.
             reported = max(known, default=0) if len(known) == len(grades) else None

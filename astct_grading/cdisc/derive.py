@@ -269,12 +269,14 @@ def _by_subject(rows: Iterable[Row]) -> dict[str | None, list[Row]]:
 
 
 def _age(subject: _Subject, dm: Row | None) -> float | None:
-    if dm is None or dm.get("AGE") is None:
+    if dm is None:
         return None
     try:
         age = _number(dm, "AGE")
     except ValueError:
         subject.issue("DM", dm, "AGE", "AGE is not a number")
+        return None
+    if age is None:
         return None
     unit = (_text(dm, "AGEU") or "").upper()
     if unit not in _AGE_UNITS:
@@ -286,7 +288,6 @@ def _age(subject: _Subject, dm: Row | None) -> float | None:
             "used",
         )
         return None
-    assert age is not None  # checked above
     return age * _AGE_UNITS[unit]
 
 
@@ -320,13 +321,14 @@ def _events(subject: _Subject, mapping: SdtmMapping, ae: Sequence[Row]) -> list[
     events = []
     for row in ae:
         term = _text(row, "AEDECOD")
-        upper = (term or "").upper()
+        if term is None:
+            continue
+        upper = term.upper()
         scale = (
             "CRS" if upper in config.crs_terms else "ICANS" if upper in config.icans_terms else ""
         )
         if not scale:
             continue
-        assert term is not None  # a recognised term
         grade: int | None = None
         text = _text(row, "AETOXGR")
         if text is None:

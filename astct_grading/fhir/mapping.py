@@ -128,6 +128,18 @@ class Medication:
     role: Literal["vasopressor", "inotrope", "therapy", "infusion"]
     value: str | None
 
+    def __post_init__(self) -> None:
+        # A site's code for a vasopressor must name an agent D3 counts, or it could not be
+        # counted (an inotrope is its own role: D3 counts vasopressors only).
+        if self.role == "vasopressor" and self.value not in _AGENTS:
+            raise ValueError(
+                f"a vasopressor Medication names one of {', '.join(sorted(_AGENTS))} (D3), "
+                f"not {self.value!r}"
+            )
+
+
+_AGENTS = frozenset(agent.value for agent in VasopressorAgent)
+
 
 def _names() -> dict[str, Medication]:
     names: dict[str, Medication] = {}

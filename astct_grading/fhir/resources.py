@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from astct_grading.course.clock import utc
 from astct_grading.fhir import values
@@ -382,13 +382,13 @@ class ResourceReader:
                 raise UnusableError("the infusion is not read from MedicationAdministration here")
             patient.infusions.append((start, ref, medication.value))
         elif medication.role == "vasopressor":
-            assert medication.value is not None
+            agent = cast(str, medication.value)  # an agent D3 counts (Medication checks it)
             if end == start:
                 slot = self.slot(patient.crs, start)
-                slot.agents.setdefault(medication.value, []).append(ref)
+                slot.agents.setdefault(agent, []).append(ref)
                 add(slot.refs, ref)
             else:
-                patient.vaso_periods.append((start, end, medication.value, ref))
+                patient.vaso_periods.append((start, end, agent, ref))
         else:
             treatment: dict[str, Any] = {"at": start, "therapy": medication.value}
             treatment["agent"] = name[:64]

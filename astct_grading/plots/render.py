@@ -127,14 +127,13 @@ def _svg(figure: Figure, name: str, title: str, description: str, titles: dict[s
     text = re.sub(r'\bid="([^"]+)"', rf'id="{name}-\1"', text)
     text = re.sub(r'href="#([^"]+)"', rf'href="#{name}-\1"', text)
     text = re.sub(r"url\(#([^)]+)\)", rf"url(#{name}-\1)", text)
-    opening = re.match(r"<svg\b[^>]*>", text)
-    assert opening is not None  # Matplotlib writes one
-    head = opening.group(0)
+    opening_end = text.index(">") + 1  # the opening <svg ...> tag: the text starts with it
+    head = text[:opening_end]
     head = re.sub(r'\s(width|height)="[^"]*"', "", head)
     head = head.replace("<svg", f'<svg role="img" aria-labelledby="{name}-title {name}-desc"', 1)
     return (
         f'{head}<title id="{name}-title">{escape(title)}</title>'
-        f'<desc id="{name}-desc">{escape(description)}</desc>{text[opening.end() :]}'
+        f'<desc id="{name}-desc">{escape(description)}</desc>{text[opening_end:]}'
     ).strip()
 
 

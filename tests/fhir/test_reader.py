@@ -456,6 +456,18 @@ def test_site_codes() -> None:
     assert assessment["oxygen"] == {"device": "bipap"}
 
 
+@pytest.mark.parametrize("value", [None, "dobutamine", "Norepinephrine", "noradrenaline"])
+def test_a_site_vasopressor_code_must_name_an_agent_d3_counts(value: str | None) -> None:
+    # D3: the agents counted are the enum's; synonyms are read from names, not site codes.
+    with pytest.raises(ValueError, match=f"not {value!r}"):
+        Medication("vasopressor", value)
+
+
+@pytest.mark.parametrize("value", ["norepinephrine", "vasopressin", "angiotensin_ii"])
+def test_a_site_vasopressor_code_may_name_any_agent_d3_counts(value: str) -> None:
+    assert Medication("vasopressor", value).value == value
+
+
 def test_files_folders_and_ndjson(tmp_path: Path) -> None:
     resources = with_patient(temp("t", 38.5, "Cel"))
     (tmp_path / "a.ndjson").write_text(

@@ -438,3 +438,12 @@ def test_sledai_table_rows_read_in_batches_are_the_records_read_one_by_one() -> 
         one_by_one[2],
         one_by_one[1],
     ]
+
+
+def test_sledai_table_every_pattern_code_fits_an_int64() -> None:
+    # Each visit's pattern is one int64: the product of every descriptor's digits must stay
+    # below 2**63, and each digit's radix is at least the descriptor's own readings.
+    radices = [radix for _, radix in frame_sledai._DIGITS]
+    assert len(radices) == len(DESCRIPTORS)
+    assert all(radix >= 2 for radix in radices)
+    assert frame_sledai._CODES == math.prod(radices) < 2**63
