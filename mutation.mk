@@ -63,8 +63,8 @@ mutation: $(addprefix mutation-,$(MUTATION_GROUPS))
 $(addprefix mutation-,$(MUTATION_ALL_GROUPS)): mutation-%: $(MUTATION_STAMP)
 	rm -rf $(MUTATION_DIR)/$*
 	mkdir -p $(MUTATION_DIR)/$*
-	cp -r astct_grading tests docs pyproject.toml README.md $(MUTATION_DIR)/$*/
-	printf '%s\n' '[mutmut]' 'source_paths = astct_grading' 'also_copy =' '    docs' '    README.md' \
+	cp -r astct_grading tests docs scripts pyproject.toml README.md $(MUTATION_DIR)/$*/
+	printf '%s\n' '[mutmut]' 'source_paths = astct_grading' 'also_copy =' '    docs' '    scripts' '    README.md' \
 		'only_mutate =' $(patsubst %,'    %',$(MUTATE_$*)) \
 		'pytest_add_cli_args_test_selection =' \
 		$(patsubst %,'    %',$(wildcard $(TESTS_$*)) $(foreach c,$(CORPORA_$*),$(MUTATION_GOLDEN)[$(c)_boundary])) \
