@@ -58,8 +58,8 @@ mutation: $(addprefix mutation-,$(MUTATION_GROUPS))
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) mutation-report \
 		MUTATION_GROUPS="$(MUTATION_GROUPS)"
 
-# One scratch copy per group: astct_grading/, tests/, docs/ (some tests read it), pyproject.toml
-# and a generated setup.cfg.
+# One scratch copy per group: astct_grading/, tests/, docs/ and scripts/ (some tests read them),
+# pyproject.toml and a generated setup.cfg.
 $(addprefix mutation-,$(MUTATION_ALL_GROUPS)): mutation-%: $(MUTATION_STAMP)
 	rm -rf $(MUTATION_DIR)/$*
 	mkdir -p $(MUTATION_DIR)/$*
