@@ -1,12 +1,13 @@
-"""The CLI tests' fixtures: ``run``, the command line in process (tests/cli/harness.py), and
-Ctrl-C as a terminal delivers it."""
+"""The CLI tests' fixtures: ``run``, the command line in process, and ``probe``, a scale that
+fails every way one record can (both in tests/cli/harness.py), and Ctrl-C as a terminal delivers
+it."""
 
 import signal
 from collections.abc import Iterator
 
 import pytest
 
-from tests.cli.harness import run  # noqa: F401
+from tests.cli.harness import probe, run  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -122,16 +122,22 @@ def test_therapy_before_any_fever_waives_nothing() -> None:
     assert result.summary.crs.max_grade == 1
 
 
-def test_therapy_recorded_at_the_onset_minute_treats_that_episode() -> None:
-    data = course([crs(20, FEVER), crs(26, AFEBRILE_LOW_FLOW)], [therapy(20)])
-    assert grades(data)[1] == (2, 2, True)
-    data = course([crs(20, FEVER), crs(26, AFEBRILE_LOW_FLOW)], [therapy(20 - 1 / 60)])
-    assert grades(data)[1] == (0, 0, False)
-
-
-def test_therapy_after_the_assessment_does_not_waive_it() -> None:
-    data = course([crs(20, FEVER), crs(26, AFEBRILE_LOW_FLOW)], [therapy(26 + 1 / 60)])
-    assert grades(data)[1] == (0, 0, False)
+@pytest.mark.parametrize(
+    ("therapy_hours", "afebrile_hypoxia"),
+    [
+        # D20: therapy waives fever from the episode's onset minute (the fever at hour 20) to the
+        # minute of the assessment (hour 26), both included.
+        pytest.param(20 - 1 / 60, (0, 0, False), id="a-minute-before-the-onset"),
+        pytest.param(20, (2, 2, True), id="at-the-onset-minute"),
+        pytest.param(26, (2, 2, True), id="at-the-assessment-minute"),
+        pytest.param(26 + 1 / 60, (0, 0, False), id="a-minute-after-the-assessment"),
+    ],
+)
+def test_therapy_recorded_at_the_onset_minute_treats_that_episode(
+    therapy_hours: float, afebrile_hypoxia: tuple[int, int, bool | None]
+) -> None:
+    data = course([crs(20, FEVER), crs(26, AFEBRILE_LOW_FLOW)], [therapy(therapy_hours)])
+    assert grades(data)[1] == afebrile_hypoxia
 
 
 def test_the_waiver_lasts_for_that_episode_only() -> None:
@@ -383,24 +389,53 @@ def test_death_with_unknown_attribution_gives_a_range_up_to_5() -> None:
     assert (result.summary.crs.max_grade_min, result.summary.crs.max_grade_max) == (1, 5)
 
 
-def test_death_of_another_cause_during_an_episode_ends_it_unresolved() -> None:
-    data = course([crs(10, FEVER), crs(12, FEVER)], death={"at": at(30), "cause": "sepsis"})
+@pytest.mark.parametrize(
+    ("second", "death", "resolved_at", "confirmed", "ended_by_death", "assessments"),
+    [
+        # A fever at hour 10, then a second assessment; a death not attributed to CRS (D6).
+        pytest.param(
+            crs(12, FEVER),
+            {"at": at(30), "cause": "sepsis"},
+            None,
+            False,
+            True,
+            (0, 1),
+            id="during-the-episode-ends-it-unresolved",
+        ),
+        pytest.param(
+            crs(20, AFEBRILE),
+            {"at": at(30)},
+            at(20),
+            False,
+            True,
+            (0,),
+            id="within-the-resolution-period-ends-it-unconfirmed",
+        ),
+        pytest.param(
+            crs(20, AFEBRILE),
+            {"at": at(60), "due_to_crs": False},
+            at(20),
+            True,
+            False,
+            (0,),
+            id="after-the-episode-resolved-is-not-part-of-it",
+        ),
+    ],
+)
+def test_death_of_another_cause_and_the_episode_it_meets(
+    second: dict[str, Any],
+    death: dict[str, Any],
+    resolved_at: datetime | None,
+    confirmed: bool,
+    ended_by_death: bool,
+    assessments: tuple[int, ...],
+) -> None:
+    data = course([crs(10, FEVER), second], death=death)
     (episode,) = grade_course(data).crs_episodes
-    assert (episode.max_grade, episode.ended_by_death, episode.resolved_at) == (1, True, None)
-    assert episode.assessments == (0, 1)
-
-
-def test_death_of_another_cause_within_the_resolution_period() -> None:
-    data = course([crs(10, FEVER), crs(20, AFEBRILE)], death={"at": at(30)})
-    (episode,) = grade_course(data).crs_episodes
-    assert (episode.resolved_at, episode.resolution_confirmed) == (at(20), False)
-    assert episode.ended_by_death
-
-
-def test_death_after_the_episode_resolved_is_not_part_of_it() -> None:
-    data = course([crs(10, FEVER), crs(20, AFEBRILE)], death={"at": at(60), "due_to_crs": False})
-    (episode,) = grade_course(data).crs_episodes
-    assert (episode.resolution_confirmed, episode.ended_by_death) == (True, False)
+    assert episode.max_grade == 1
+    assert (episode.resolved_at, episode.resolution_confirmed) == (resolved_at, confirmed)
+    assert episode.ended_by_death is ended_by_death
+    assert episode.assessments == assessments
 
 
 def test_death_due_to_crs_without_an_earlier_episode_starts_one() -> None:
@@ -594,19 +629,22 @@ def test_days_across_daylight_saving_changes(
     assert _every_day(infusion, event, zone) == [local] * 11
 
 
-def test_hours_are_exact_instants_with_or_without_a_time_zone() -> None:
+@pytest.mark.parametrize(
+    "zone",
+    [pytest.param(None, id="no-time-zone"), pytest.param("America/New_York", id="New-York")],
+)
+def test_hours_are_exact_instants_with_or_without_a_time_zone(zone: str | None) -> None:
     # 24.5 wall-clock hours across the spring change are 23.5 real hours either way.
-    for zone in (None, "America/New_York"):
-        result = grade_course(
-            {
-                "patient_id": "P",
-                "infusion_at": "2024-03-09T23:00:00-05:00",
-                "crs_assessments": [{"at": "2024-03-10T23:30:00-04:00", "assessment": FEVER}],
-                "time_zone": zone,
-            }
-        )
-        assert result.crs_episodes[0].onset_hours == pytest.approx(23.5)
-        assert result.crs_episodes[0].onset_day == 1
+    result = grade_course(
+        {
+            "patient_id": "P",
+            "infusion_at": "2024-03-09T23:00:00-05:00",
+            "crs_assessments": [{"at": "2024-03-10T23:30:00-04:00", "assessment": FEVER}],
+            "time_zone": zone,
+        }
+    )
+    assert result.crs_episodes[0].onset_hours == pytest.approx(23.5)
+    assert result.crs_episodes[0].onset_day == 1
 
 
 def test_day_0_is_the_infusion_date_in_the_time_zone() -> None:
