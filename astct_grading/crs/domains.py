@@ -325,9 +325,12 @@ def hypotension_reading(
     agents: tuple[VasopressorAgent, ...] | None,
     count: int | str | None = None,
 ) -> tuple[Ints, str, tuple[str, ...], bool]:
-    """(hypotension grade level, detail, missing fields, derived from systolic pressure) (D3, D5).
+    """(hypotension grade level, detail, missing fields, decided by systolic pressure) (D3, D5).
 
-    The level and the missing fields are :func:`hypotension_level`'s; this adds the detail.
+    The level and the missing fields are :func:`hypotension_level`'s; this adds the detail. The
+    pressure decides (and D5 applies) only when the finding is derived from it and no vasopressor
+    is given: vasopressors, named or counted, are given for hypotension and grade it whatever the
+    pressure (D3; a normal pressure may be held up by them).
 
     Example:
         >>> hypotension_reading(True, None, None, None)
@@ -342,6 +345,9 @@ def hypotension_reading(
         return level, _counted_detail(agents or (), count, level), missing, False
     if count == 0:
         agents = ()  # a count of none is the empty list: vasopressors assessed, none given (D3)
+    if agents:
+        names = ", ".join(dict.fromkeys(agent.value for agent in agents))
+        return level, f"hypotension on vasopressors ({names})", missing, False
     detail_bp = ""
     if derived and age is not None:  # derived: systolic and age are given
         relation = "<" if present else "≥"
@@ -350,10 +356,7 @@ def hypotension_reading(
             f"{describe(systolic_threshold_mmhg(age))} mmHg at age {describe(age)} y (PALS, D5)"
         )
     unassessed = ", vasopressors not assessed" if agents is None else ""
-    if agents:
-        names = ", ".join(dict.fromkeys(agent.value for agent in agents))
-        detail = f"hypotension on vasopressors ({names})"
-    elif hypotension is False:
+    if hypotension is False:
         detail = "no hypotension"
     elif present is False:
         detail = f"{detail_bp}{unassessed}"

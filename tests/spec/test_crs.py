@@ -497,6 +497,7 @@ def test_normal_systolic_does_not_rule_out_vasopressors() -> None:
     assert settled.grade == 1
     on_pressor = grade_crs({**record, "vasopressors": ["norepinephrine"]})
     assert on_pressor.grade == 3
+    assert "D5" not in on_pressor.decisions  # the vasopressor decides, not the pressure (D3)
 
 
 def test_low_systolic_with_unknown_vasopressors() -> None:
@@ -513,24 +514,52 @@ def test_explicit_hypotension_wins_over_systolic() -> None:
     assert "D5" not in result.decisions
 
 
+_NOREPI = (VasopressorAgent.NOREPINEPHRINE,)
+
+
 @pytest.mark.parametrize(
-    ("hypotension", "systolic", "detail", "derived"),
+    ("hypotension", "systolic", "agents", "detail", "derived"),
     [
         # Recorded: the record's finding, whatever side of the threshold the pressure is (D5).
-        (True, 85.0, "hypotension without vasopressors", False),
-        (True, 120.0, "hypotension without vasopressors", False),
-        (False, 85.0, "no hypotension", False),
+        (True, 85.0, (), "hypotension without vasopressors", False),
+        (True, 120.0, (), "hypotension without vasopressors", False),
+        (False, 85.0, (), "no hypotension", False),
         # Not recorded: derived, and the detail names the PALS rule on each side of 90 mmHg.
-        (None, 89.0, "systolic 89 < 90 mmHg at age 50 y (PALS, D5) without vasopressors", True),
-        (None, 90.0, "systolic 90 ≥ 90 mmHg at age 50 y (PALS, D5)", True),
+        (None, 89.0, (), "systolic 89 < 90 mmHg at age 50 y (PALS, D5) without vasopressors", True),
+        (None, 90.0, (), "systolic 90 ≥ 90 mmHg at age 50 y (PALS, D5)", True),
+        # A vasopressor named decides whatever the pressure (D3): the pressure decides nothing.
+        (None, 85.0, _NOREPI, "hypotension on vasopressors (norepinephrine)", False),
+        (None, 120.0, _NOREPI, "hypotension on vasopressors (norepinephrine)", False),
     ],
 )
 def test_the_hypotension_detail_names_the_pals_rule_only_when_it_derives(
-    hypotension: bool | None, systolic: float, detail: str, derived: bool
+    hypotension: bool | None,
+    systolic: float,
+    agents: tuple[VasopressorAgent, ...],
+    detail: str,
+    derived: bool,
 ) -> None:
-    # hypotension_reading given every input at once, vasopressors assessed as none.
-    _, said, _, from_systolic = hypotension_reading(hypotension, systolic, 50.0, ())
+    # hypotension_reading given every input at once, the vasopressors assessed.
+    _, said, _, from_systolic = hypotension_reading(hypotension, systolic, 50.0, agents)
     assert (said, from_systolic) == (detail, derived)
+
+
+@pytest.mark.parametrize("systolic", [85.0, 120.0])
+@pytest.mark.parametrize(
+    "given",
+    [{"vasopressors": ["norepinephrine"]}, {"vasopressor_count": 1}],
+    ids=["named", "counted"],
+)
+def test_vasopressors_named_or_counted_leave_d5_uncited(
+    systolic: float, given: dict[str, object]
+) -> None:
+    # D5 is cited only when the pressure decides the finding; a vasopressor, named or counted,
+    # grades hypotension whatever the pressure (D3), so the two inputs cite the same decisions.
+    record = febrile(hypotension=None, systolic_bp_mmhg=systolic, age_years=50, **given)
+    result = grade_crs(record)
+    assert result.grade == 3
+    assert "D5" not in result.decisions
+    assert "D3" in result.decisions
 
 
 def test_systolic_needs_age() -> None:
