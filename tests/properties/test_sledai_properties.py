@@ -3,6 +3,9 @@ SLEDAI never above SLEDAI-2K, JSON round trip, dict and model alike."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import pickle
 from itertools import product
 from typing import Any
 
@@ -248,3 +251,94 @@ def test_explanation_agrees_with_the_result(data: dict[str, Any]) -> None:
             assert f"{item.name} {item.points_min} (" in result.explanation
         if item.points is None:
             assert f"{item.name} 0 or {item.points_max}" in result.explanation
+
+
+# --- The result, built with its explaining parts deferred (sle/results.py) -------------------
+
+
+def _deferred_and_whole(data: dict[str, Any]) -> tuple[Sledai2kResult, Sledai2kResult, list[int]]:
+    """``score_sledai2k``'s result with its explaining parts counted, and the same result built
+    whole with the dataclass constructor from the parts the visit gives."""
+    deferred = score_sledai2k(data)
+    explain = object.__getattribute__(deferred, "_explain")
+    calls: list[int] = []
+
+    def counted() -> Any:
+        calls.append(1)
+        return explain()
+
+    object.__setattr__(deferred, "_explain", counted)
+    items, missing, decisions, explanation, excluded = explain()
+    whole = Sledai2kResult(
+        scale="SLEDAI-2K",
+        score=deferred.score,
+        score_min=deferred.score_min,
+        score_max=deferred.score_max,
+        items=items,
+        missing=missing,
+        decisions=decisions,
+        criteria_version=deferred.criteria_version,
+        explanation=explanation,
+        clinical_score=deferred.clinical_score,
+        clinical_score_min=deferred.clinical_score_min,
+        clinical_score_max=deferred.clinical_score_max,
+        activity_band=deferred.activity_band,
+        activity_band_min=deferred.activity_band_min,
+        activity_band_max=deferred.activity_band_max,
+        band_source=deferred.band_source,
+        window_days=deferred.window_days,
+        visit_date=deferred.visit_date,
+        excluded=excluded,
+    )
+    return deferred, whole, calls
+
+
+@PROPERTY_SETTINGS
+@given(partial_visits() | raw_visits())
+def test_a_deferred_result_reads_and_compares_as_the_result_built_whole(
+    data: dict[str, Any],
+) -> None:
+    deferred, whole, calls = _deferred_and_whole(data)
+    assert deferred.scale == "SLEDAI-2K"
+    assert (deferred.score, deferred.clinical_score) == (
+        deferred.score_min if deferred.score_min == deferred.score_max else None,
+        deferred.clinical_score_min
+        if deferred.clinical_score_min == deferred.clinical_score_max
+        else None,
+    )
+    assert deferred.activity_band == (
+        deferred.activity_band_min
+        if deferred.activity_band_min is deferred.activity_band_max
+        else None
+    )
+    assert calls == []  # the scores, bands and window do not compute the explaining parts
+    assert deferred.excluded == whole.excluded
+    assert calls == [1]
+    assert (deferred.items, deferred.missing, deferred.decisions, deferred.explanation) == (
+        whole.items,
+        whole.missing,
+        whole.decisions,
+        whole.explanation,
+    )
+    assert calls == [1]  # computed once, then kept
+    assert deferred == whole
+    assert hash(deferred) == hash(whole)
+    assert repr(deferred) == repr(whole)
+    assert deferred.to_json() == whole.to_json()
+
+
+@PROPERTY_SETTINGS
+@given(partial_visits() | raw_visits())
+def test_a_deferred_result_pickles_and_copies_as_the_result_built_whole(
+    data: dict[str, Any],
+) -> None:
+    # Each copy is made from a fresh result, whose explaining parts are not computed yet.
+    deferred, whole, _ = _deferred_and_whole(data)
+    again = pickle.loads(pickle.dumps(deferred))
+    assert type(again) is Sledai2kResult
+    assert again == whole
+    assert again.to_json() == whole.to_json()
+    assert pickle.loads(pickle.dumps(whole)) == whole
+    for copier in (copy.copy, copy.deepcopy, dataclasses.replace):
+        fresh, _, _ = _deferred_and_whole(data)
+        assert copier(fresh) == whole

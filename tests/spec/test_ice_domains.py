@@ -10,7 +10,8 @@ import pytest
 from pydantic import ValidationError
 
 from astct_grading import grade_icans
-from astct_grading.criteria.icans import ICE_DOMAINS
+from astct_grading.core.results import ScoreItem, ScoreResult
+from astct_grading.criteria.icans import CRITERIA_VERSION, ICE_DOMAINS
 from astct_grading.icans.ice import IceAssessment, ice_open_items, ice_range, score_ice
 
 ALL = {"orientation": 4, "naming": 3, "commands": 1, "writing": 1, "attention": 1}
@@ -182,3 +183,89 @@ def test_nothing_is_open_when_a_total_or_a_reason_settles_the_ice() -> None:
         ice_open_items(IceAssessment.model_validate({"not_performed": "sedated_or_intubated"}))
         == ()
     )
+
+
+def _item(name: str, low: int, high: int, detail: str) -> ScoreItem:
+    return ScoreItem(name, low, high, detail)
+
+
+BY_SUBTOTAL = "not recorded (domain subtotal given)"
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        # Determined by subtotals and items: the items of a domain with a subtotal are settled
+        # by it, the others are scored; nothing is missing and D13 is not cited (D10).
+        (
+            {
+                "naming": 2,
+                "commands": 1,
+                "writing": 0,
+                "attention": 1,
+                "orientation_year": 0,
+                "orientation_month": 1,
+                "orientation_city": 1,
+                "orientation_hospital": 1,
+                "writes_sentence": 0,
+            },
+            ScoreResult(
+                "ICE",
+                7,
+                7,
+                7,
+                (
+                    _item("orientation_year", 0, 0, "incorrect"),
+                    _item("orientation_month", 1, 1, "correct"),
+                    _item("orientation_city", 1, 1, "correct"),
+                    _item("orientation_hospital", 1, 1, "correct"),
+                    _item("naming_object_1", 0, 1, BY_SUBTOTAL),
+                    _item("naming_object_2", 0, 1, BY_SUBTOTAL),
+                    _item("naming_object_3", 0, 1, BY_SUBTOTAL),
+                    _item("follows_commands", 0, 1, BY_SUBTOTAL),
+                    _item("writes_sentence", 0, 0, "incorrect"),
+                    _item("counts_back_by_ten", 0, 1, BY_SUBTOTAL),
+                ),
+                (),
+                ("D10",),
+                CRITERIA_VERSION,
+                "ICE 7/10 (domain subtotals: naming 2, commands 1, writing 0, attention 1).",
+            ),
+        ),
+        # Open: the items outside every subtotal are missing, in the table's order (D13).
+        (
+            {"orientation": 3, "orientation_year": 1, "follows_commands": 1, "attention": 0},
+            ScoreResult(
+                "ICE",
+                None,
+                4,
+                8,
+                (
+                    _item("orientation_year", 1, 1, "correct"),
+                    _item("orientation_month", 0, 1, BY_SUBTOTAL),
+                    _item("orientation_city", 0, 1, BY_SUBTOTAL),
+                    _item("orientation_hospital", 0, 1, BY_SUBTOTAL),
+                    _item("naming_object_1", 0, 1, "not recorded"),
+                    _item("naming_object_2", 0, 1, "not recorded"),
+                    _item("naming_object_3", 0, 1, "not recorded"),
+                    _item("follows_commands", 1, 1, "correct"),
+                    _item("writes_sentence", 0, 1, "not recorded"),
+                    _item("counts_back_by_ten", 0, 1, BY_SUBTOTAL),
+                ),
+                ("naming_object_1", "naming_object_2", "naming_object_3", "writes_sentence"),
+                ("D10", "D13"),
+                CRITERIA_VERSION,
+                "ICE 4 to 8 of 10 (undetermined; domain subtotals: orientation 3, attention 0); "
+                "open until given: naming_object_1, naming_object_2, naming_object_3, "
+                "writes_sentence.",
+            ),
+        ),
+    ],
+    ids=["determined", "open"],
+)
+def test_a_record_by_domain_gives_its_whole_result(
+    record: dict[str, Any], expected: ScoreResult
+) -> None:
+    result = score_ice(record)
+    assert result == expected
+    assert result.to_json() == expected.to_json()

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from astct_grading.core.results import ScoreItem
 from astct_grading.criteria.sledai2k import (
+    CRITERIA_VERSION,
     DESCRIPTORS,
     MAX_SCORE,
     ActivityBand,
@@ -815,6 +816,88 @@ def test_result_rejects_an_inconsistent_clinical_score() -> None:
             _result(**changes)
     with pytest.raises(ValueError, match="inconsistent"):
         _result(score=None)  # the base class's check still runs
+
+
+def _explained() -> Any:
+    return ((), ("fever",), ("D18", "D19"), "SLEDAI-2K 2 to 6.", ("rash",))
+
+
+@pytest.mark.parametrize(
+    ("scores", "message"),
+    [
+        ((2, 1, 0, 0), "inconsistent result: range=2-1"),
+        ((-1, 0, -1, -1), "inconsistent clinical SLEDAI range -1--1"),
+        ((-2, -1, 0, 0), "inconsistent clinical SLEDAI range 0-0"),
+        ((2, 2, 3, 3), "inconsistent clinical SLEDAI range 3-3"),
+        ((2, 4, 1, 0), "inconsistent clinical SLEDAI range 1-0"),
+        ((2, 4, 2, 5), "inconsistent clinical SLEDAI range 2-5"),
+    ],
+)
+def test_a_deferred_result_refuses_impossible_scores_saying_which(
+    scores: tuple[int, int, int, int], message: str
+) -> None:
+    bands = (ActivityBand.NONE, ActivityBand.NONE)
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        Sledai2kResult.deferred(scores, bands, "source", 10, None, _explained)
+
+
+@pytest.mark.parametrize(
+    ("scores", "bands", "expected"),
+    [
+        # Every end equal: the clinical score may equal SLEDAI-2K, and 0 is allowed.
+        ((0, 0, 0, 0), (ActivityBand.NONE,) * 2, (0, 0, ActivityBand.NONE)),
+        ((4, 4, 4, 4), (ActivityBand.MILD,) * 2, (4, 4, ActivityBand.MILD)),
+        # Open ranges and bands: the score, the clinical score and the band are None.
+        ((2, 6, 2, 6), (ActivityBand.MILD,) * 2, (None, None, ActivityBand.MILD)),
+        ((4, 6, 0, 0), (ActivityBand.MILD, ActivityBand.MODERATE), (None, 0, None)),
+    ],
+)
+def test_a_deferred_result_holds_what_it_was_given(
+    scores: tuple[int, int, int, int],
+    bands: tuple[ActivityBand, ActivityBand],
+    expected: tuple[int | None, int | None, ActivityBand | None],
+) -> None:
+    result = Sledai2kResult.deferred(scores, bands, "source", 30, "2024-05-06", _explained)
+    assert (result.score, result.clinical_score, result.activity_band) == expected
+    assert (
+        result.scale,
+        result.score_min,
+        result.score_max,
+        result.clinical_score_min,
+        result.clinical_score_max,
+        result.activity_band_min,
+        result.activity_band_max,
+        result.band_source,
+        result.window_days,
+        result.visit_date,
+        result.criteria_version,
+    ) == (
+        "SLEDAI-2K",
+        scores[0],
+        scores[1],
+        scores[2],
+        scores[3],
+        *bands,
+        "source",
+        30,
+        "2024-05-06",
+        CRITERIA_VERSION,
+    )
+    assert (
+        result.items,
+        result.missing,
+        result.decisions,
+        result.explanation,
+        result.excluded,
+    ) == (_explained())
+
+
+def test_a_deferred_result_knows_only_its_own_attributes() -> None:
+    result = score_sledai2k(ABSENT)
+    with pytest.raises(AttributeError) as caught:
+        result.no_such_part  # noqa: B018
+    assert caught.value.args == ("no_such_part",)
+    assert result.excluded == ()
 
 
 def test_items_are_score_items() -> None:
