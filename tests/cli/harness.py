@@ -1,6 +1,7 @@
-"""Running the command line in process, for the CLI tests, and what they give it.
+"""Running the command line, for the CLI tests, and what they give it.
 
-``run`` calls ``cli.main`` with bytes on standard input; ``GOOD``, ``COURSE_LINE`` and
+``run`` calls ``cli.main`` in process with bytes on standard input; ``tool`` runs
+``python -m astct_grading`` in a subprocess; ``GOOD``, ``COURSE_LINE`` and
 ``VALID_LINE`` are valid records; the probe scale (``Probe``, graded by ``grade_probe``, plugged in
 by the ``probe`` fixture) fails every way one record can make the code fail.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -71,6 +73,20 @@ VALID_LINE = {
     "course": COURSE_LINE,
     "report": COURSE_LINE,
 }
+
+
+def tool(
+    *args: str, stdin: bytes = b"", cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """``python -m astct_grading ARGS`` in a subprocess, ``stdin`` on its standard input."""
+    return subprocess.run(
+        [sys.executable, "-m", "astct_grading", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        check=False,
+        timeout=120,
+    )
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> str:

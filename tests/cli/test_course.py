@@ -33,6 +33,7 @@ from astct_grading.cli import (
 from astct_grading.cli import jsonl as jsonl_input
 from astct_grading.course import Course, CourseResult, grade_course
 from astct_grading.report import demo_report, render_text
+from tests.cli import harness
 from tests.cli.harness import Run, Runner
 
 ROOT = Path(__file__).parent.parent.parent
@@ -103,14 +104,7 @@ def graded(course: dict[str, Any]) -> dict[str, Any]:
 
 def tool(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> Run:
     """``python -m astct_grading`` in a subprocess."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "astct_grading", *args],
-        input=stdin,
-        capture_output=True,
-        cwd=cwd,
-        check=False,
-        timeout=120,
-    )
+    completed = harness.tool(*args, stdin=stdin, cwd=cwd)
     return Run(completed.returncode, completed.stdout.decode(), completed.stderr.decode())
 
 

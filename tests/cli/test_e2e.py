@@ -13,6 +13,7 @@ import pytest
 
 from astct_grading import CrsAssessment, grade_crs
 from astct_grading.cli import SCALES, SCHEMA_MODELS
+from tests.cli.harness import tool
 
 VALID: list[dict[str, Any]] = [
     {
@@ -40,14 +41,7 @@ INVALID: list[dict[str, Any]] = [
 def run(
     *args: str, stdin: bytes | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "astct_grading", *args],
-        input=stdin if stdin is not None else b"",
-        capture_output=True,
-        cwd=cwd,
-        check=False,
-        timeout=120,
-    )
+    return tool(*args, stdin=stdin if stdin is not None else b"", cwd=cwd)
 
 
 def lines_of(completed: subprocess.CompletedProcess[bytes]) -> list[dict[str, Any]]:

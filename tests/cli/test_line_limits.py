@@ -12,29 +12,13 @@ record is still graded); docs/cli.md, "JSON Lines".
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from astct_grading.cli import jsonl
-from tests.cli.harness import COURSE_LINE, GOOD, GOOD_RESULT, VALID_LINE, Runner
+from tests.cli.harness import COURSE_LINE, GOOD, GOOD_RESULT, VALID_LINE, Runner, tool
 
 DEEP = 100_000
-
-
-def tool(
-    *args: str, stdin: bytes = b"", cwd: Path | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "astct_grading", *args],
-        input=stdin,
-        capture_output=True,
-        cwd=cwd,
-        check=False,
-        timeout=120,
-    )
 
 
 def deep_line(depth: int = DEEP) -> bytes:
