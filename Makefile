@@ -52,7 +52,8 @@ test: lint typecheck unit docs
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks -o python_files='bench_*.py' --benchmark-enable --benchmark-only -p no:cacheprovider
 
-# Freeze the golden corpus again (tests/golden/): only on purpose, with the change in CHANGELOG.md.
+# Grade the golden corpus's frozen inputs again and write their answers (tests/golden/): only on
+# purpose, with the change in CHANGELOG.md.
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.corpus
 

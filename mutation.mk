@@ -26,17 +26,17 @@ MUTATION_GOLDEN := tests/golden/test_golden.py::test_every_frozen_answer_is_unch
 # a result (tests/golden/), and the specification, property and equivalence tests of the scale.
 MUTATE_core := astct_grading/core/bounds.py astct_grading/core/results.py \
 	astct_grading/core/quick_json.py
-CORPORA_core := crs ice capd icans
+CORPORA_core := crs ice capd icans crs_counted ice_domains capd_points
 TESTS_core := tests/properties/test_bounds*.py tests/properties/test_results*.py \
 	tests/spec/test_results*.py tests/equivalence/test_quick_json.py
 MUTATE_crs := astct_grading/crs/*
-CORPORA_crs := crs
+CORPORA_crs := crs crs_counted
 # The table path's tests (tests/frame/) are left out of every group: they grade through the
 # per-record functions too, slowly, and test the table path, not the rules.
 TESTS_crs := $(filter-out tests/frame/%,$(wildcard tests/*/test_crs*.py \
 	tests/*/test_vasopressor_count.py tests/*/test_organ_toxicity.py))
 MUTATE_icans := astct_grading/icans/*
-CORPORA_icans := ice capd icans
+CORPORA_icans := ice capd icans ice_domains capd_points
 TESTS_icans := $(filter-out tests/frame/%,$(wildcard tests/*/test_icans*.py tests/*/test_ice*.py \
 	tests/*/test_capd*.py))
 MUTATE_sle := astct_grading/sle/*
@@ -44,7 +44,7 @@ CORPORA_sle := sledai sledai_change sri4 doris lldas
 TESTS_sle := $(filter-out tests/frame/%,$(wildcard tests/*/test_sledai*.py \
 	tests/*/test_response*.py tests/*/test_sri4*.py tests/*/test_doris*.py tests/*/test_lldas*.py))
 MUTATE_criteria := astct_grading/criteria/*
-CORPORA_criteria := crs ice capd icans sledai sri4 doris lldas
+CORPORA_criteria := crs ice capd icans sledai sri4 doris lldas crs_counted ice_domains capd_points
 TESTS_criteria := $(wildcard tests/spec/test_*.py)
 
 .PHONY: mutation mutation-report $(addprefix mutation-,$(MUTATION_ALL_GROUPS))

@@ -56,7 +56,9 @@ def _exact_row(record: dict[str, Any], valid: bool) -> dict[str, Any] | None:
     return {name: row[name] for name in given}
 
 
-@pytest.mark.parametrize("file", ["crs.jsonl.gz", "crs_boundary.jsonl.gz"])
+@pytest.mark.parametrize(
+    "file", ["crs.jsonl.gz", "crs_boundary.jsonl.gz", "crs_counted_boundary.jsonl.gz"]
+)
 def test_crs_golden_corpus_graded_column_wise(file: str) -> None:
     corpus = next(c for c in CORPORA if c.file == file)
     groups: dict[tuple[Any, tuple[str, ...], bool], list[tuple[dict[str, Any], dict[str, Any]]]] = (

@@ -13,6 +13,8 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from astct_grading.criteria.icans import CAPD_ITEMS as CAPD_FORM
+from astct_grading.criteria.icans import ICE_DOMAINS, CapdAnswer, capd_points
 from tests.sledai_form import DESCRIPTORS
 
 SEED = 20240601
@@ -233,6 +235,98 @@ def _icans_record(rng: random.Random) -> dict[str, Any]:
     return record
 
 
+# --- The inputs real records carry (docs/crs.md, docs/icans.md) --------------------------------
+
+
+def _crs_counted_record(rng: random.Random) -> dict[str, Any]:
+    """A CRS record with a vasopressor count (0-6 or "multiple"; agents named or not, vasopressin
+    among them or not, D3) and CTCAE grades of organ toxicity (reported, never graded, D2)."""
+    record = _crs_record(rng)
+    # Fewer of the base table's conflicts (a fever flag against the temperature, hypotension
+    # false beside vasopressors), so that most records reach the count and the organs.
+    if rng.random() < 0.7:
+        record.pop("fever", None)
+    if record.get("hypotension") is False and rng.random() < 0.8:
+        del record["hypotension"]
+    for key, values in {
+        "vasopressor_count": [ABSENT, 0, 1, 1, 2, 2, 3, 6, "multiple", "multiple"],
+        "vasopressors": [
+            ABSENT,
+            ABSENT,
+            [],
+            ["norepinephrine"],
+            ["vasopressin"],
+            ["norepinephrine", "vasopressin"],
+            ["dopamine", "epinephrine", "phenylephrine"],
+        ],
+        "organ_toxicity": [
+            ABSENT,
+            ABSENT,
+            ABSENT,
+            ABSENT,
+            ABSENT,
+            {"liver": 1},
+            {"liver": 2, "kidney": 1},
+            {"kidney": 3, "heart": 4},
+            {"lung": 5},
+            {"liver": 0},
+            {"": 2},
+        ],
+    }.items():
+        value = _pick(rng, values)
+        if value is ABSENT:
+            record.pop(key, None)
+        else:
+            record[key] = value
+    return record
+
+
+def _ice_domains_record(rng: random.Random) -> dict[str, Any]:
+    """An ICE record by domain subtotals (each 0 to its items' count, one point per item, Lee 2019
+    ICE table), alone or with items and a total, mostly agreeing (D10, D13); about one in eight
+    puts a subtotal one above its top, which is refused."""
+    record: dict[str, Any] = {}
+    for domain, items in ICE_DOMAINS.items():
+        top = len(items)
+        value = _pick(rng, [ABSENT, ABSENT, 0, top - 1, top, top, None])
+        if value is not ABSENT:
+            record[domain] = value
+        if value is ABSENT or rng.random() < 0.1:  # items beside a subtotal may contradict it
+            for name in items:
+                if rng.random() < 0.5:
+                    record[name] = _pick(rng, [0, 1, 1, None])
+    if rng.random() < 0.12:
+        domain = rng.choice(list(ICE_DOMAINS))
+        record[domain] = len(ICE_DOMAINS[domain]) + 1
+    if rng.random() < 0.25:
+        record["total"] = rng.choice([0, 2, 3, 6, 7, 9, 10])
+    return record
+
+
+def _capd_points_record(rng: random.Random) -> dict[str, Any]:
+    """A CAPD record by the items' scored points (0-4 after reverse scoring of items 1-4, Traube
+    2014), alone or with the answers (mostly agreeing) and a total (D8, D13); about one in eight
+    gives a point of 5, which is refused."""
+    record: dict[str, Any] = {}
+    for item in CAPD_FORM:
+        roll = rng.random()
+        answer = _pick(rng, [*ANSWERS, None]) if roll > 0.45 else None
+        if roll > 0.45:
+            record[item.name] = answer
+        if roll < 0.6:
+            points = _pick(rng, [0, 1, 2, 3, 4, 4, None])
+            if answer is not None and rng.random() < 0.8:
+                points = capd_points(CapdAnswer(answer), reverse=item.reverse)
+            record[f"{item.name}_points"] = points
+    if rng.random() < 0.12:
+        record[f"{rng.choice(CAPD_ITEMS)}_points"] = 5
+    if rng.random() < 0.25:
+        record["total"] = rng.choice([0, 8, 9, 32])
+    if rng.random() < 0.2:
+        record["rass"] = rng.choice([-5, -4, -3, 0])
+    return record
+
+
 def _visit_record(rng: random.Random, density: float) -> dict[str, Any]:
     record: dict[str, Any] = {}
     if rng.random() < 0.3:
@@ -319,6 +413,9 @@ BUILDERS: dict[str, tuple[int, Callable[[random.Random], dict[str, Any]]]] = {
     "sri4": (500, _sri4_record),
     "doris": (500, _doris_record),
     "lldas": (500, _lldas_record),
+    "crs_counted": (1500, _crs_counted_record),
+    "ice_domains": (400, _ice_domains_record),
+    "capd_points": (400, _capd_points_record),
 }
 
 

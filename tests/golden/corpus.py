@@ -14,9 +14,13 @@ A line of a corpus file is one JSON object:
 * ``result``: the result's ``to_json()`` document, or ``errors``: the validation errors
   (``type``, ``loc``, ``msg``), or ``misuse``: a library error's type and message.
 
-Run it only to freeze a new corpus on purpose (``make golden``, i.e.
-``python -m tests.golden.corpus [file names without .jsonl.gz]``);
-a change to the corpus is a change of results, listed in CHANGELOG.md under "Grading changes".
+Run it only to freeze the answers again on purpose (``make golden``, i.e.
+``python -m tests.golden.corpus [file names without .jsonl.gz]``): it grades every frozen input
+again and keeps the inputs, so the change is one of results only, listed in CHANGELOG.md under
+"Grading changes". A file that does not exist yet is drawn; ``--draw`` draws the named files
+anew, for when the strategies or the boundary value tables change (the generated corpora were
+drawn before the strategies gave vasopressor counts, organ toxicity, ICE subtotals and CAPD
+points; the ``crs_counted``, ``ice_domains`` and ``capd_points`` boundary corpora hold those).
 """
 
 from __future__ import annotations
@@ -152,6 +156,19 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("sri4", Sri4Input, assess_sri4, 0, 0, {}, boundary=True),
     Corpus("doris", DorisInput, assess_doris_remission, 0, 0, {}, boundary=True),
     Corpus("lldas", LldasInput, assess_lldas, 0, 0, {}, boundary=True),
+    # The inputs real records carry: vasopressor counts and organ toxicity, ICE domain
+    # subtotals, CAPD points (docs/crs.md, docs/icans.md).
+    Corpus(
+        "crs_counted",
+        CrsAssessment,
+        grade_crs,
+        0,
+        0,
+        {"cannula_unknown": CrsOptions(unlabelled_cannula_without_flow="unknown")},
+        boundary=True,
+    ),
+    Corpus("ice_domains", IceAssessment, score_ice, 0, 0, {}, boundary=True),
+    Corpus("capd_points", CapdAssessment, score_capd, 0, 0, {}, boundary=True),
 )
 
 
@@ -267,9 +284,8 @@ def read_texts(corpus: Corpus, folder: Path = GOLDEN) -> list[str]:
         return stream.read().split("\n")[:-1]
 
 
-def write(corpus: Corpus, target: Path) -> int:
+def write(corpus: Corpus, target: Path, rows: list[dict[str, Any]]) -> int:
     """Write one corpus file (gzip, mtime 0 so the bytes depend on the content only)."""
-    rows = lines(corpus)
     content = "".join(text(row) + "\n" for row in rows)
     with (
         open(path(corpus, target), "wb") as raw,
@@ -279,17 +295,32 @@ def write(corpus: Corpus, target: Path) -> int:
     return len(rows)
 
 
+def regraded(corpus: Corpus, folder: Path = GOLDEN) -> list[dict[str, Any]]:
+    """The lines of a stored corpus file with each frozen input graded again: the inputs and
+    their order are kept, so a difference from the stored file is a change of results only."""
+    return [outcome(corpus, line["input"], line.get("options")) for line in read(corpus, folder)]
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Write every corpus file (or the named ones) into tests/golden/."""
+    """Freeze the answers again (or draw corpora anew) in tests/golden/."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", help="corpus names (default: all)")
+    parser.add_argument("names", nargs="*", help="corpus file names without .jsonl.gz (all)")
+    parser.add_argument(
+        "--draw",
+        action="store_true",
+        help="draw the records anew (the strategies or value tables changed) instead of "
+        "grading the frozen inputs again",
+    )
     args = parser.parse_args(argv)
     GOLDEN.mkdir(parents=True, exist_ok=True)
     for corpus in CORPORA:
         if args.names and corpus.file.split(".")[0] not in args.names:
             continue
-        count = write(corpus, GOLDEN)
-        print(f"{corpus.file}: {count} lines", file=sys.stderr)
+        exists = path(corpus).exists()
+        rows = regraded(corpus) if exists and not args.draw else lines(corpus)
+        write(corpus, GOLDEN, rows)
+        how = "graded again" if exists and not args.draw else "drawn"
+        print(f"{corpus.file}: {len(rows)} lines, {how}", file=sys.stderr)
     return 0
 
 
