@@ -22,17 +22,17 @@ from astct_grading import (
     vasopressor_grade,
 )
 from astct_grading.criteria.crs import (
-    CRS_CRITERIA,
     OXYGEN_DEVICES,
     OxygenDevice,
     VasopressorAgent,
+    crs_criteria,
     systolic_threshold_mmhg,
 )
 from astct_grading.crs.domains import hypotension_reading
 
 ROOM_AIR = {"device": "room_air"}
 #: The sentence a reader sees for each criterion, by key.
-RULE = {criterion.key: criterion.rule for criterion in CRS_CRITERIA}
+RULE = {criterion.key: criterion.rule for criterion in crs_criteria()}
 FEVER = RULE["fever"]
 FEVER_REQUIRED = RULE["fever_required"]
 GRADE1 = RULE["grade1"]
@@ -693,8 +693,9 @@ def test_result_is_frozen_and_auditable() -> None:
 
 
 def test_criteria_table_cites_sources() -> None:
-    assert len({criterion.key for criterion in CRS_CRITERIA}) == len(CRS_CRITERIA)
-    assert all(criterion.source for criterion in CRS_CRITERIA)
+    criteria = crs_criteria()
+    assert len({criterion.key for criterion in criteria}) == len(criteria)
+    assert all(criterion.source for criterion in criteria)
 
 
 def test_vasopressor_agent_as_enum_or_wrong_type() -> None:

@@ -19,11 +19,11 @@ from pydantic import ValidationError
 
 from astct_grading.core.results import ScoreItem
 from astct_grading.criteria.sledai2k import (
-    DESCRIPTORS,
     MAX_SCORE,
     ActivityBand,
     Descriptor,
     activity_band,
+    descriptors,
 )
 from astct_grading.crs.grading import grade_crs
 from astct_grading.errors import AstctGradingError
@@ -76,7 +76,7 @@ def only_error(caught: pytest.ExceptionInfo[ValidationError]) -> dict[str, Any]:
 
 
 def test_the_table_has_the_24_descriptors_of_the_form_in_order() -> None:
-    assert [d.value for d in DESCRIPTORS] == list(WEIGHTS)
+    assert [d.value for d in descriptors()] == list(WEIGHTS)
 
 
 @pytest.mark.parametrize(("name", "weight"), WEIGHTS.items())
