@@ -490,15 +490,18 @@ def activity_band(score: int) -> ActivityBand:
     Returns:
         The band: none (0), mild (1-5), moderate (6-10), high (11-19), very high (≥ 20).
 
+    Raises:
+        ValueError: for a score outside 0-105, which no visit can have.
+
     Example:
         >>> [activity_band(s).value for s in (0, 5, 6, 10, 11, 19, 20)]
         ['none', 'mild', 'moderate', 'moderate', 'high', 'high', 'very_high']
     """
-    band = ActivityBand.NONE
-    for candidate, lowest in ACTIVITY_BANDS:
-        if score >= lowest:
-            band = candidate
-    return band
+    if 0 <= score <= MAX_SCORE:
+        for band, lowest in reversed(ACTIVITY_BANDS):
+            if score >= lowest:
+                return band
+    raise ValueError(f"a SLEDAI-2K score is 0-{MAX_SCORE}, not {score}")
 
 
 # --- Response definitions (D19) --------------------------------------------------------------

@@ -137,6 +137,10 @@ def test_the_pals_sentence_is_the_threshold_function() -> None:
         criteria.CHILD_SYSTOLIC_BASE_MMHG + criteria.CHILD_SYSTOLIC_PER_YEAR_MMHG
     )
     assert systolic_threshold_mmhg(0.5) == criteria.INFANT_SYSTOLIC_MIN_MMHG
+    # "0-28 days": the neonate's threshold up to and at 28 days (D5).
+    assert systolic_threshold_mmhg(criteria.NEONATE_MAX_YEARS) == (
+        criteria.NEONATE_SYSTOLIC_MIN_MMHG
+    )
     assert systolic_threshold_mmhg(0.0) == criteria.NEONATE_SYSTOLIC_MIN_MMHG
 
 

@@ -47,6 +47,39 @@ def test_weights_are_the_forms() -> None:
     assert {rule.weight for rule in descriptors().values()} == {8, 4, 2, 1}
 
 
+#: Each descriptor's name on the form (Gladman 2002), as the docs' descriptor table prints it.
+LABELS = {
+    "seizure": "Seizure",
+    "psychosis": "Psychosis",
+    "organic_brain_syndrome": "Organic brain syndrome",
+    "visual_disturbance": "Visual disturbance",
+    "cranial_nerve_disorder": "Cranial nerve disorder",
+    "lupus_headache": "Lupus headache",
+    "cerebrovascular_accident": "CVA",
+    "vasculitis": "Vasculitis",
+    "arthritis": "Arthritis",
+    "myositis": "Myositis",
+    "urinary_casts": "Urinary casts",
+    "haematuria": "Haematuria",
+    "proteinuria": "Proteinuria",
+    "pyuria": "Pyuria",
+    "rash": "Rash",
+    "alopecia": "Alopecia",
+    "mucosal_ulcers": "Mucosal ulcers",
+    "pleurisy": "Pleurisy",
+    "pericarditis": "Pericarditis",
+    "low_complement": "Low complement",
+    "increased_dna_binding": "Increased DNA binding",
+    "fever": "Fever",
+    "thrombocytopenia": "Thrombocytopenia",
+    "leukopenia": "Leukopenia",
+}
+
+
+def test_labels_are_the_forms_names() -> None:
+    assert {rule.descriptor.value: rule.label for rule in descriptors().values()} == LABELS
+
+
 def test_the_maximum_is_the_sum_of_the_weights_as_its_comment_says() -> None:
     counts = {w: sum(1 for r in descriptors().values() if r.weight == w) for w in (8, 4, 2, 1)}
     assert MAX_SCORE == sum(w * n for w, n in counts.items()) == 105

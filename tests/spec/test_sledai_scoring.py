@@ -565,6 +565,13 @@ def test_activity_band_bounds(score: int, band: str) -> None:
     assert activity_band(score).value == band
 
 
+@pytest.mark.parametrize("score", [-1, MAX_SCORE + 1])
+def test_activity_band_refuses_a_score_no_visit_can_have(score: int) -> None:
+    # 0-105 only: below 0 is not "none", above 105 is not "very high" (D19).
+    with pytest.raises(ValueError, match=rf"^a SLEDAI-2K score is 0-105, not {score}$"):
+        activity_band(score)
+
+
 @pytest.mark.parametrize(
     ("changes", "band"),
     [
