@@ -198,8 +198,7 @@ CTCAE_GRADE_MAX = 5
 
 #: Adult (and > 10 years) systolic hypotension: < 90 mmHg (PALS; Mahadeo 2019; rules.md §4).
 ADULT_SYSTOLIC_MIN_MMHG = 90.0
-#: Term neonate (0-28 days, day 28 included, as PALS and rules.md §4 print "0-28 days"; D5):
-#: < 60 mmHg (PALS).
+#: Term neonate (0-28 days): < 60 mmHg (PALS). Ages below 28 days; from 28 days, an infant.
 NEONATE_MAX_YEARS = 28 / 365.25
 NEONATE_SYSTOLIC_MIN_MMHG = 60.0
 #: Infant (1-12 months): < 70 mmHg (PALS).
@@ -214,9 +213,9 @@ CHILD_SYSTOLIC_PER_YEAR_MMHG = 2
 def systolic_threshold_mmhg(age_years: float) -> float:
     """The systolic pressure below which a patient of this age is hypotensive (D5).
 
-    PALS (AHA 2010) thresholds, strict "<": term neonate (0-28 days, day 28 included) 60 mmHg;
-    infant (1-12 months) 70; child 1-10 years (1 and 10 included) 70 + 2 x age in whole years;
-    over 10 years 90. Adults use 90.
+    PALS (AHA 2010) thresholds, strict "<": term neonate (0-28 days; below 28 days) 60 mmHg;
+    infant (1-12 months; from 28 days) 70; child 1-10 years (1 and 10 included) 70 + 2 x age in
+    whole years; over 10 years 90. Adults use 90.
 
     Args:
         age_years: age in decimal years.
@@ -228,7 +227,7 @@ def systolic_threshold_mmhg(age_years: float) -> float:
         >>> systolic_threshold_mmhg(0.5), systolic_threshold_mmhg(4.9), systolic_threshold_mmhg(40)
         (70.0, 78.0, 90.0)
     """
-    if age_years <= NEONATE_MAX_YEARS:
+    if age_years < NEONATE_MAX_YEARS:
         return NEONATE_SYSTOLIC_MIN_MMHG
     if age_years < INFANT_MAX_YEARS:
         return INFANT_SYSTOLIC_MIN_MMHG

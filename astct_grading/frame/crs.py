@@ -125,7 +125,7 @@ def systolic_thresholds(age: Floats) -> Floats:
     with np.errstate(invalid="ignore", over="ignore"):
         child = CHILD_SYSTOLIC_BASE_MMHG + CHILD_SYSTOLIC_PER_YEAR_MMHG * np.trunc(age)
     return np.where(
-        age <= NEONATE_MAX_YEARS,
+        age < NEONATE_MAX_YEARS,
         NEONATE_SYSTOLIC_MIN_MMHG,
         np.where(
             age < INFANT_MAX_YEARS,

@@ -463,8 +463,8 @@ def test_fio2_plausibility(fio2: float) -> None:
         (0.0, 60.0),
         (0.07, 60.0),  # 25 days
         (27 / 365.25, 60.0),
-        (28 / 365.25, 60.0),  # exactly 28 days: "0-28 days" includes day 28 (D5)
-        (math.nextafter(28 / 365.25, 1.0), 70.0),  # past 28 days: an infant
+        (math.nextafter(28 / 365.25, 0.0), 60.0),  # just below 28 days: a neonate
+        (28 / 365.25, 70.0),  # exactly 28 days: an infant, as the frozen answers hold (golden)
         (0.08, 70.0),  # 29 days
         (0.99, 70.0),
         (1.0, 72.0),
@@ -489,12 +489,11 @@ def test_pals_thresholds(age: float, threshold: float) -> None:
         (77.0, 4.0, 2),
         (78.0, 4.0, 1),
         (59.0, 0.01, 2),
-        # At exactly 28 days the neonate's 60 mmHg applies (D5: "0-28 days"), past it the
-        # infant's 70.
-        (59.99, 28 / 365.25, 2),
-        (60.0, 28 / 365.25, 1),
-        (69.99, 29 / 365.25, 2),
-        (70.0, 29 / 365.25, 1),
+        # Below 28 days the neonate's 60 mmHg applies; from 28 days the infant's 70.
+        (59.99, 27 / 365.25, 2),
+        (60.0, 27 / 365.25, 1),
+        (69.99, 28 / 365.25, 2),
+        (70.0, 28 / 365.25, 1),
     ],
 )
 def test_hypotension_derived_from_systolic(systolic: float, age: float, grade: int) -> None:

@@ -137,9 +137,9 @@ def test_the_pals_sentence_is_the_threshold_function() -> None:
         criteria.CHILD_SYSTOLIC_BASE_MMHG + criteria.CHILD_SYSTOLIC_PER_YEAR_MMHG
     )
     assert systolic_threshold_mmhg(0.5) == criteria.INFANT_SYSTOLIC_MIN_MMHG
-    # "0-28 days": the neonate's threshold up to and at 28 days (D5).
+    # The neonate's threshold below 28 days, the infant's from 28 days.
     assert systolic_threshold_mmhg(criteria.NEONATE_MAX_YEARS) == (
-        criteria.NEONATE_SYSTOLIC_MIN_MMHG
+        criteria.INFANT_SYSTOLIC_MIN_MMHG
     )
     assert systolic_threshold_mmhg(0.0) == criteria.NEONATE_SYSTOLIC_MIN_MMHG
 
