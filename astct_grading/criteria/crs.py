@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from astct_grading.core.criterion import Criterion
 from astct_grading.criteria.astct import CRITERIA_VERSION, DEATH_GRADE, LEE_2019
@@ -34,6 +36,7 @@ __all__ = [
     "DeviceRule",
     "OxygenDevice",
     "VasopressorAgent",
+    "crs_criteria",
 ]
 
 CRS_TABLE = f"{LEE_2019}, CRS grading table"
@@ -195,7 +198,7 @@ CTCAE_GRADE_MAX = 5
 
 #: Adult (and > 10 years) systolic hypotension: < 90 mmHg (PALS; Mahadeo 2019; rules.md §4).
 ADULT_SYSTOLIC_MIN_MMHG = 90.0
-#: Term neonate (0-28 days): < 60 mmHg (PALS).
+#: Term neonate (0-28 days): < 60 mmHg (PALS). Ages below 28 days; from 28 days, an infant.
 NEONATE_MAX_YEARS = 28 / 365.25
 NEONATE_SYSTOLIC_MIN_MMHG = 60.0
 #: Infant (1-12 months): < 70 mmHg (PALS).
@@ -210,8 +213,9 @@ CHILD_SYSTOLIC_PER_YEAR_MMHG = 2
 def systolic_threshold_mmhg(age_years: float) -> float:
     """The systolic pressure below which a patient of this age is hypotensive (D5).
 
-    PALS (AHA 2010) thresholds, strict "<": term neonate (0-28 days) 60 mmHg; infant (1-12 months)
-    70; child 1-10 years 70 + 2 x age in whole years; over 10 years 90. Adults use 90.
+    PALS (AHA 2010) thresholds, strict "<": term neonate (0-28 days; below 28 days) 60 mmHg;
+    infant (1-12 months; from 28 days) 70; child 1-10 years (1 and 10 included) 70 + 2 x age in
+    whole years; over 10 years 90. Adults use 90.
 
     Args:
         age_years: age in decimal years.
@@ -232,89 +236,114 @@ def systolic_threshold_mmhg(age_years: float) -> float:
     return ADULT_SYSTOLIC_MIN_MMHG
 
 
-#: The CRS criteria as one table, for the docs (docs/crs.md) and for audit.
-CRS_CRITERIA: tuple[Criterion, ...] = (
-    Criterion(
-        "fever",
-        f"fever is a temperature ≥ {FEVER_MIN_C:.1f} °C not attributable to another cause",
-        f"{CRS_TABLE} and footnote; D1, D14",
-    ),
-    Criterion(
-        "fever_required",
-        "CRS must include fever; without fever (and no waiver) the grade is 0",
-        f"{CRS_TABLE}, footnote; D1",
-    ),
-    Criterion(
-        "fever_waiver",
-        "after antipyretic or anti-cytokine therapy for established CRS, "
-        "fever is no longer required; hypotension and hypoxia drive the grade",
-        f"{CRS_TABLE}, footnote (ASTCT wording); D1",
-    ),
-    Criterion(
-        "grade1", f"fever without hypotension or hypoxia: grade {FEVER_ONLY_GRADE}", CRS_TABLE
-    ),
-    Criterion(
-        "hypotension_no_pressor",
-        f"hypotension not requiring vasopressors: grade {HYPOTENSION_NO_VASOPRESSOR_GRADE}",
-        f"{CRS_TABLE}; D5",
-    ),
-    Criterion(
-        "one_vasopressor",
-        f"one vasopressor, with or without vasopressin: grade {SINGLE_VASOPRESSOR_GRADE}",
-        f"{CRS_TABLE}; D3",
-    ),
-    Criterion(
-        "multiple_vasopressors",
-        f"multiple vasopressors, excluding vasopressin: grade {MULTIPLE_VASOPRESSOR_GRADE}",
-        f"{CRS_TABLE}; D3",
-    ),
-    Criterion(
-        "unnamed_vasopressor",
-        "a vasopressor whose agent is not named may be vasopressin: one or more agents give "
-        f"grade {SINGLE_VASOPRESSOR_GRADE}, and grade {MULTIPLE_VASOPRESSOR_GRADE} only when two "
-        "distinct agents other than vasopressin are certain; otherwise the grade is the range",
-        f"{CRS_TABLE} ('multiple vasopressors (excluding vasopressin)'); D3, D13",
-    ),
-    Criterion(
-        "low_flow",
-        f"low-flow nasal cannula (≤ {_FLOW}) or blow-by: grade {LOW_FLOW_GRADE}",
-        _FOOTNOTE_FLOW,
-    ),
-    Criterion(
-        "high_flow",
-        f"high-flow nasal cannula (> {_FLOW}), facemask, non-rebreather or Venturi mask: "
-        f"grade {HIGH_FLOW_GRADE}",
-        _FOOTNOTE_FLOW,
-    ),
-    Criterion(
-        "positive_pressure",
-        "positive pressure (CPAP, BiPAP, intubation and mechanical ventilation): "
-        f"grade {POSITIVE_PRESSURE_GRADE}",
-        f"{CRS_TABLE}; D4",
-    ),
-    Criterion(
-        "worst_domain",
-        "the grade is set by the more severe of hypotension and hypoxia, "
-        "each not attributable to another cause",
-        f"{CRS_TABLE}, footnote; D2",
-    ),
-    Criterion(
-        "organ_toxicity",
-        "organ toxicities may be graded by CTCAE v5.0 but never change the CRS grade",
-        f"{CRS_TABLE}, footnote; D2",
-    ),
-    Criterion(
-        "grade5",
-        f"death due to CRS with no other principal cause: grade {DEATH_GRADE}",
-        f"{LEE_2019}; EBMT registry guidance; D6",
-    ),
-    Criterion(
-        "pals_hypotension",
-        f"optional helper: systolic < {ADULT_SYSTOLIC_MIN_MMHG:g} mmHg "
-        f"(> {CHILD_MAX_YEARS} years), < {CHILD_SYSTOLIC_BASE_MMHG:g} + "
-        f"{CHILD_SYSTOLIC_PER_YEAR_MMHG} x age "
-        f"({INFANT_MAX_YEARS}-{CHILD_MAX_YEARS} years), < {INFANT_SYSTOLIC_MIN_MMHG:g} (infants), "
-        f"< {NEONATE_SYSTOLIC_MIN_MMHG:g} (neonates)",
-        "AHA PALS 2010; Mahadeo et al. Nat Rev Clin Oncol 2019; D5",
-    ),
-)
+@cache
+def crs_criteria() -> tuple[Criterion, ...]:
+    """The CRS criteria as one table, for the docs (docs/crs.md) and for audit.
+
+    Built on first use and kept (``CRS_CRITERIA`` is this table): lazily, so that mutation
+    testing builds it again after emptying caches (docs/mutation.md, "Tables and caches").
+
+    Example:
+        >>> [criterion.key for criterion in crs_criteria()][:3]
+        ['fever', 'fever_required', 'fever_waiver']
+    """
+    return (
+        Criterion(
+            "fever",
+            f"fever is a temperature ≥ {FEVER_MIN_C:.1f} °C not attributable to another cause",
+            f"{CRS_TABLE} and footnote; D1, D14",
+        ),
+        Criterion(
+            "fever_required",
+            "CRS must include fever; without fever (and no waiver) the grade is 0",
+            f"{CRS_TABLE}, footnote; D1",
+        ),
+        Criterion(
+            "fever_waiver",
+            "after antipyretic or anti-cytokine therapy for established CRS, "
+            "fever is no longer required; hypotension and hypoxia drive the grade",
+            f"{CRS_TABLE}, footnote (ASTCT wording); D1",
+        ),
+        Criterion(
+            "grade1", f"fever without hypotension or hypoxia: grade {FEVER_ONLY_GRADE}", CRS_TABLE
+        ),
+        Criterion(
+            "hypotension_no_pressor",
+            f"hypotension not requiring vasopressors: grade {HYPOTENSION_NO_VASOPRESSOR_GRADE}",
+            f"{CRS_TABLE}; D5",
+        ),
+        Criterion(
+            "one_vasopressor",
+            f"one vasopressor, with or without vasopressin: grade {SINGLE_VASOPRESSOR_GRADE}",
+            f"{CRS_TABLE}; D3",
+        ),
+        Criterion(
+            "multiple_vasopressors",
+            f"multiple vasopressors, excluding vasopressin: grade {MULTIPLE_VASOPRESSOR_GRADE}",
+            f"{CRS_TABLE}; D3",
+        ),
+        Criterion(
+            "unnamed_vasopressor",
+            "a vasopressor whose agent is not named may be vasopressin: one or more agents give "
+            f"grade {SINGLE_VASOPRESSOR_GRADE}, and grade {MULTIPLE_VASOPRESSOR_GRADE} only when "
+            "two distinct agents other than vasopressin are certain; otherwise the grade is the "
+            "range",
+            f"{CRS_TABLE} ('multiple vasopressors (excluding vasopressin)'); D3, D13",
+        ),
+        Criterion(
+            "low_flow",
+            f"low-flow nasal cannula (≤ {_FLOW}) or blow-by: grade {LOW_FLOW_GRADE}",
+            _FOOTNOTE_FLOW,
+        ),
+        Criterion(
+            "high_flow",
+            f"high-flow nasal cannula (> {_FLOW}), facemask, non-rebreather or Venturi mask: "
+            f"grade {HIGH_FLOW_GRADE}",
+            _FOOTNOTE_FLOW,
+        ),
+        Criterion(
+            "positive_pressure",
+            "positive pressure (CPAP, BiPAP, intubation and mechanical ventilation): "
+            f"grade {POSITIVE_PRESSURE_GRADE}",
+            f"{CRS_TABLE}; D4",
+        ),
+        Criterion(
+            "worst_domain",
+            "the grade is set by the more severe of hypotension and hypoxia, "
+            "each not attributable to another cause",
+            f"{CRS_TABLE}, footnote; D2",
+        ),
+        Criterion(
+            "organ_toxicity",
+            "organ toxicities may be graded by CTCAE v5.0 but never change the CRS grade",
+            f"{CRS_TABLE}, footnote; D2",
+        ),
+        Criterion(
+            "grade5",
+            f"death due to CRS with no other principal cause: grade {DEATH_GRADE}",
+            f"{LEE_2019}; EBMT registry guidance; D6",
+        ),
+        Criterion(
+            "pals_hypotension",
+            f"optional helper: systolic < {ADULT_SYSTOLIC_MIN_MMHG:g} mmHg "
+            f"(> {CHILD_MAX_YEARS} years), < {CHILD_SYSTOLIC_BASE_MMHG:g} + "
+            f"{CHILD_SYSTOLIC_PER_YEAR_MMHG} x age "
+            f"({INFANT_MAX_YEARS}-{CHILD_MAX_YEARS} years), "
+            f"< {INFANT_SYSTOLIC_MIN_MMHG:g} (infants), < {NEONATE_SYSTOLIC_MIN_MMHG:g} (neonates)",
+            "AHA PALS 2010; Mahadeo et al. Nat Rev Clin Oncol 2019; D5",
+        ),
+    )
+
+
+#: The CRS criteria as one table (:func:`crs_criteria`, read on each access: PEP 562).
+CRS_CRITERIA: tuple[Criterion, ...]
+
+if not TYPE_CHECKING:  # mypy reads CRS_CRITERIA's annotation above and still flags other names
+
+    def __getattr__(name: str) -> tuple[Criterion, ...]:
+        if name == "CRS_CRITERIA":
+            return crs_criteria()
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), "CRS_CRITERIA"})

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from astct_grading.core.criterion import Criterion
 from astct_grading.core.validation import quantize
@@ -56,6 +57,7 @@ __all__ = [
     "MotorFinding",
     "capd_grade",
     "capd_points",
+    "icans_criteria",
     "ice_grade",
     "seizure_prolonged",
 ]
@@ -528,103 +530,130 @@ _LEVEL_TEXT: Mapping[ConsciousnessLevel, str] = MappingProxyType(
 )
 _ICP_4 = [finding for finding, grade in ICP_GRADES.items() if grade == 4]
 
-#: The ICANS criteria as one table, for the docs (docs/icans.md) and for audit. Every number in a
-#: sentence is read from the constants above (tests/spec/test_icans_criteria.py checks them).
-ICANS_CRITERIA: tuple[Criterion, ...] = (
-    Criterion(
-        "instrument",
-        f"ICE from age {_AGE}; CAPD below {_AGE} and at any age with developmental delay",
-        f"{CHILD_TABLE} (headings); D7",
-    ),
-    Criterion(
-        "ice_items",
-        f"ICE: {_WORDS[len(ICE_ITEMS)]} items of one point each, total 0-{ICE_MAX}",
-        f"{ICE_TABLE}; D10",
-    ),
-    *(_band("ICE", band, ICE_MAX, f"{ADULT_TABLE}, ICE row; D10") for band in ICE_BANDS),
-    Criterion(
-        "ice_0_unarousable",
-        "ICE 0 in an unarousable patient unable to perform ICE: grade "
-        f"{ICE_ZERO_UNAROUSABLE_GRADE}; ICE 0 awake with global aphasia: grade "
-        f"{ice_grade(0, unarousable=False)}",
-        f"{ADULT_TABLE}, ICE row and footnote; D10",
-    ),
-    Criterion(
-        "ice_not_assessable",
-        "ICE not performed because of sedation or intubation: not assessable, never 0",
-        "D10",
-    ),
-    Criterion(
-        "capd_items",
-        f"CAPD: {_WORDS[len(CAPD_ITEMS)]} items answered {_ANSWERS[0].value} to "
-        f"{_ANSWERS[-1].value}; items {_REVERSED[0]}-{_REVERSED[-1]} reverse-scored; total "
-        f"0-{CAPD_MAX}; positive at {CAPD_POSITIVE_MIN} or more",
-        f"{TRAUBE_2014}",
-    ),
-    *(_band("CAPD", band, CAPD_MAX, f"{CHILD_TABLE}, CAPD row; D8") for band in CAPD_BANDS),
-    Criterion(
-        "capd_unable",
-        f"unable to perform CAPD because of ICANS: grade {CAPD_UNABLE_GRADE}; because of deep "
-        f"sedation (RASS {RASS_DEEP_SEDATION_MAX} or {RASS_MIN}) or neuromuscular blockade: not "
-        f"assessable, never {CAPD_UNABLE_GRADE}",
-        f"{CHILD_TABLE}, CAPD row; CAPD form; D8",
-    ),
-    *(
+
+@cache
+def icans_criteria() -> tuple[Criterion, ...]:
+    """The ICANS criteria as one table, for the docs (docs/icans.md) and for audit.
+
+    Every number in a sentence is read from the constants above
+    (tests/spec/test_icans_criteria.py checks them). Built on first use and kept
+    (``ICANS_CRITERIA`` is this table): lazily, so that mutation testing builds it again, with
+    the functions that write it mutated, after emptying caches (docs/mutation.md, "Tables and
+    caches").
+
+    Example:
+        >>> [criterion.rule for criterion in icans_criteria()][2:4]
+        ['ICE 10: no ICE-driven grade', 'ICE 7-9: grade 1']
+    """
+    return (
         Criterion(
-            f"loc_{CONSCIOUSNESS_GRADES[level]}",
-            f"{text}: grade {CONSCIOUSNESS_GRADES[level]}",
-            _LOC,
-        )
-        for level, text in _LEVEL_TEXT.items()
-    ),
-    Criterion(
-        "loc_other_cause",
-        "depressed consciousness attributable to another cause (e.g. sedating medication) does "
-        "not count",
-        f"{ADULT_TABLE}, footnote; D9",
-    ),
-    Criterion(
-        f"seizure_{SEIZURE_GRADE}",
-        "a clinical seizure that resolves rapidly, or non-convulsive seizures on EEG resolving "
-        f"with intervention: grade {SEIZURE_GRADE}",
-        f"{ADULT_TABLE}, seizure row; D11",
-    ),
-    Criterion(
-        f"seizure_{SEIZURE_PROLONGED_GRADE}",
-        f"a seizure lasting more than {_PROLONGED} (strictly), or repetitive seizures without "
-        f"return to baseline in between: grade {SEIZURE_PROLONGED_GRADE}",
-        f"{ADULT_TABLE}, seizure row; D11",
-    ),
-    Criterion(
-        "motor_4",
-        "deep focal motor weakness (hemiparesis, paraparesis): grade "
-        f"{_grade_of(MOTOR_GRADES, MotorFinding.HEMIPARESIS, MotorFinding.PARAPARESIS)}",
-        _MOTOR,
-    ),
-    Criterion(
-        "icp_3",
-        f"focal or local oedema on neuroimaging: grade {ICP_GRADES[IcpFinding.FOCAL_OEDEMA]}",
-        _ICP,
-    ),
-    Criterion(
-        "icp_4",
-        "diffuse cerebral oedema, decerebrate or decorticate posturing, cranial nerve VI palsy, "
-        f"papilloedema or Cushing's triad: grade {_grade_of(ICP_GRADES, *_ICP_4)}",
-        _ICP,
-    ),
-    Criterion(
-        "excluded",
-        "tremor, myoclonus and intracranial haemorrhage never change the ICANS grade",
-        f"{ADULT_TABLE}, footnotes; D11",
-    ),
-    Criterion(
-        "worst_domain",
-        "the ICANS grade is the most severe domain, each not attributable to another cause",
-        f"{ADULT_TABLE}, footnote",
-    ),
-    Criterion(
-        f"grade{DEATH_GRADE}",
-        f"death due to ICANS with no other principal cause: grade {DEATH_GRADE}",
-        f"{LEE_2019}; D6",
-    ),
-)
+            "instrument",
+            f"ICE from age {_AGE}; CAPD below {_AGE} and at any age with developmental delay",
+            f"{CHILD_TABLE} (headings); D7",
+        ),
+        Criterion(
+            "ice_items",
+            f"ICE: {_WORDS[len(ICE_ITEMS)]} items of one point each, total 0-{ICE_MAX}",
+            f"{ICE_TABLE}; D10",
+        ),
+        *(_band("ICE", band, ICE_MAX, f"{ADULT_TABLE}, ICE row; D10") for band in ICE_BANDS),
+        Criterion(
+            "ice_0_unarousable",
+            "ICE 0 in an unarousable patient unable to perform ICE: grade "
+            f"{ICE_ZERO_UNAROUSABLE_GRADE}; ICE 0 awake with global aphasia: grade "
+            f"{ice_grade(0, unarousable=False)}",
+            f"{ADULT_TABLE}, ICE row and footnote; D10",
+        ),
+        Criterion(
+            "ice_not_assessable",
+            "ICE not performed because of sedation or intubation: not assessable, never 0",
+            "D10",
+        ),
+        Criterion(
+            "capd_items",
+            f"CAPD: {_WORDS[len(CAPD_ITEMS)]} items answered {_ANSWERS[0].value} to "
+            f"{_ANSWERS[-1].value}; items {_REVERSED[0]}-{_REVERSED[-1]} reverse-scored; total "
+            f"0-{CAPD_MAX}; positive at {CAPD_POSITIVE_MIN} or more",
+            f"{TRAUBE_2014}",
+        ),
+        *(_band("CAPD", band, CAPD_MAX, f"{CHILD_TABLE}, CAPD row; D8") for band in CAPD_BANDS),
+        Criterion(
+            "capd_unable",
+            f"unable to perform CAPD because of ICANS: grade {CAPD_UNABLE_GRADE}; because of "
+            f"deep sedation (RASS {RASS_DEEP_SEDATION_MAX} or {RASS_MIN}) or neuromuscular "
+            f"blockade: not assessable, never {CAPD_UNABLE_GRADE}",
+            f"{CHILD_TABLE}, CAPD row; CAPD form; D8",
+        ),
+        *(
+            Criterion(
+                f"loc_{CONSCIOUSNESS_GRADES[level]}",
+                f"{text}: grade {CONSCIOUSNESS_GRADES[level]}",
+                _LOC,
+            )
+            for level, text in _LEVEL_TEXT.items()
+        ),
+        Criterion(
+            "loc_other_cause",
+            "depressed consciousness attributable to another cause (e.g. sedating medication) does "
+            "not count",
+            f"{ADULT_TABLE}, footnote; D9",
+        ),
+        Criterion(
+            f"seizure_{SEIZURE_GRADE}",
+            "a clinical seizure that resolves rapidly, or non-convulsive seizures on EEG resolving "
+            f"with intervention: grade {SEIZURE_GRADE}",
+            f"{ADULT_TABLE}, seizure row; D11",
+        ),
+        Criterion(
+            f"seizure_{SEIZURE_PROLONGED_GRADE}",
+            f"a seizure lasting more than {_PROLONGED} (strictly), or repetitive seizures without "
+            f"return to baseline in between: grade {SEIZURE_PROLONGED_GRADE}",
+            f"{ADULT_TABLE}, seizure row; D11",
+        ),
+        Criterion(
+            "motor_4",
+            "deep focal motor weakness (hemiparesis, paraparesis): grade "
+            f"{_grade_of(MOTOR_GRADES, MotorFinding.HEMIPARESIS, MotorFinding.PARAPARESIS)}",
+            _MOTOR,
+        ),
+        Criterion(
+            "icp_3",
+            f"focal or local oedema on neuroimaging: grade {ICP_GRADES[IcpFinding.FOCAL_OEDEMA]}",
+            _ICP,
+        ),
+        Criterion(
+            "icp_4",
+            "diffuse cerebral oedema, decerebrate or decorticate posturing, cranial nerve VI "
+            f"palsy, papilloedema or Cushing's triad: grade {_grade_of(ICP_GRADES, *_ICP_4)}",
+            _ICP,
+        ),
+        Criterion(
+            "excluded",
+            "tremor, myoclonus and intracranial haemorrhage never change the ICANS grade",
+            f"{ADULT_TABLE}, footnotes; D11",
+        ),
+        Criterion(
+            "worst_domain",
+            "the ICANS grade is the most severe domain, each not attributable to another cause",
+            f"{ADULT_TABLE}, footnote",
+        ),
+        Criterion(
+            f"grade{DEATH_GRADE}",
+            f"death due to ICANS with no other principal cause: grade {DEATH_GRADE}",
+            f"{LEE_2019}; D6",
+        ),
+    )
+
+
+#: The ICANS criteria as one table (:func:`icans_criteria`, read on each access: PEP 562).
+ICANS_CRITERIA: tuple[Criterion, ...]
+
+if not TYPE_CHECKING:  # mypy reads ICANS_CRITERIA's annotation above and still flags other names
+
+    def __getattr__(name: str) -> tuple[Criterion, ...]:
+        if name == "ICANS_CRITERIA":
+            return icans_criteria()
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), "ICANS_CRITERIA"})

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from types import MappingProxyType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from astct_grading.core.criterion import Criterion
 
@@ -36,6 +37,10 @@ __all__ = [
     "DescriptorRule",
     "LabBound",
     "activity_band",
+    "descriptors",
+    "doris_criteria",
+    "lldas_criteria",
+    "sri4_criteria",
 ]
 
 CRITERIA_VERSION = "SLEDAI-2K-2002"
@@ -105,7 +110,7 @@ class DescriptorRule:
         source: where the weight and the definition are read.
 
     Example:
-        >>> rule = DESCRIPTORS[Descriptor.THROMBOCYTOPENIA]
+        >>> rule = descriptors()[Descriptor.THROMBOCYTOPENIA]
         >>> rule.weight, rule.excluded_causes, rule.serological
         (1, ('drug',), False)
     """
@@ -138,210 +143,219 @@ def _rule(
 
 D = Descriptor
 
-#: Descriptor -> rule, in the order of the form. Weights 8/4/2/1, maximum 105 (the form).
-DESCRIPTORS: Mapping[Descriptor, DescriptorRule] = MappingProxyType(
-    {
-        rule.descriptor: rule
-        for rule in (
-            _rule(
-                D.SEIZURE,
-                8,
-                "Seizure",
-                "recent onset",
-                excluded=("metabolic", "infectious", "drug"),
-                major=True,
-            ),
-            _rule(
-                D.PSYCHOSIS,
-                8,
-                "Psychosis",
-                "altered ability to function in normal activity due to severe disturbance in the "
-                "perception of reality (hallucinations, incoherence, marked loose associations, "
-                "impoverished thought content, marked illogical thinking, bizarre, disorganised "
-                "or catatonic behaviour)",
-                excluded=("uraemia", "drug"),
-                major=True,
-            ),
-            _rule(
-                D.ORGANIC_BRAIN_SYNDROME,
-                8,
-                "Organic brain syndrome",
-                "altered mental function (orientation, memory or other intellectual function) "
-                "with rapid onset and fluctuating features: clouding of consciousness with "
-                "reduced focus and inability to sustain attention, plus at least 2 of perceptual "
-                "disturbance, incoherent speech, insomnia or daytime drowsiness, increased or "
-                "decreased psychomotor activity",
-                excluded=("metabolic", "infectious", "drug"),
-                major=True,
-            ),
-            _rule(
-                D.VISUAL_DISTURBANCE,
-                8,
-                "Visual disturbance",
-                "retinal changes of SLE (cytoid bodies, retinal haemorrhages, serous exudate or "
-                "haemorrhage in the choroid, optic neuritis)",
-                excluded=("hypertension", "infection", "drug"),
-                major=True,
-            ),
-            _rule(
-                D.CRANIAL_NERVE_DISORDER,
-                8,
-                "Cranial nerve disorder",
-                "new onset of sensory or motor neuropathy of cranial nerves",
-                major=True,
-            ),
-            _rule(
-                D.LUPUS_HEADACHE,
-                8,
-                "Lupus headache",
-                "severe, persistent headache; may be migrainous; must be non-responsive to "
-                "narcotic analgesia",
-                major=True,
-            ),
-            _rule(
-                D.CEREBROVASCULAR_ACCIDENT,
-                8,
-                "CVA",
-                "new onset of cerebrovascular accident(s)",
-                excluded=("arteriosclerosis",),
-                major=True,
-            ),
-            _rule(
-                D.VASCULITIS,
-                8,
-                "Vasculitis",
-                "ulceration, gangrene, tender finger nodules, periungual infarction, splinter "
-                "haemorrhages, or biopsy or angiogram proof of vasculitis",
-                major=True,
-            ),
-            _rule(
-                D.ARTHRITIS,
-                4,
-                "Arthritis",
-                "at least 2 joints with pain and signs of inflammation (tenderness, swelling or "
-                "effusion); the original SLEDAI reads 'more than 2' (an option)",
-                source=f"{FORM}, '≥ 2 joints'; D16",
-            ),
-            _rule(
-                D.MYOSITIS,
-                4,
-                "Myositis",
-                "proximal muscle aching or weakness with raised creatine phosphokinase or "
-                "aldolase, or electromyogram changes, or a biopsy showing myositis",
-            ),
-            _rule(
-                D.URINARY_CASTS,
-                4,
-                "Urinary casts",
-                "heme-granular or red blood cell casts",
-                major=True,
-            ),
-            _rule(
-                D.HAEMATURIA,
-                4,
-                "Haematuria",
-                "more than 5 red blood cells per high-power field",
-                excluded=("stone", "infection", "other cause"),
-                major=True,
-                source=f"{FORM}, '> 5 RBC/hpf'; D17",
-            ),
-            _rule(
-                D.PROTEINURIA,
-                4,
-                "Proteinuria",
-                "more than 0.5 g/24 h (new, recurrent or persistent)",
-                major=True,
-                source=f"{FORM}, '> 0.5 g/24 h'; {PERSISTENT}; D17",
-            ),
-            _rule(
-                D.PYURIA,
-                4,
-                "Pyuria",
-                "more than 5 white blood cells per high-power field",
-                excluded=("infection",),
-                major=True,
-                source=f"{FORM}, '> 5 WBC/hpf'; D17",
-            ),
-            _rule(
-                D.RASH,
-                2,
-                "Rash",
-                "inflammatory-type rash (new or persistent)",
-                source=f"{FORM}; {PERSISTENT}",
-            ),
-            _rule(
-                D.ALOPECIA,
-                2,
-                "Alopecia",
-                "abnormal, patchy or diffuse loss of hair (new or persistent)",
-                source=f"{FORM}; {PERSISTENT}",
-            ),
-            _rule(
-                D.MUCOSAL_ULCERS,
-                2,
-                "Mucosal ulcers",
-                "oral or nasal ulcerations (new or persistent)",
-                source=f"{FORM}; {PERSISTENT}",
-            ),
-            _rule(
-                D.PLEURISY,
-                2,
-                "Pleurisy",
-                "pleuritic chest pain with pleural rub or effusion, or pleural thickening",
-                major=True,
-            ),
-            _rule(
-                D.PERICARDITIS,
-                2,
-                "Pericarditis",
-                "pericardial pain with at least 1 of rub, effusion, or electrocardiogram or "
-                "echocardiogram confirmation",
-                major=True,
-            ),
-            _rule(
-                D.LOW_COMPLEMENT,
-                2,
-                "Low complement",
-                "CH50, C3 or C4 below the lower limit of normal of the testing laboratory",
-                serological=True,
-                source=f"{FORM}; D17",
-            ),
-            _rule(
-                D.INCREASED_DNA_BINDING,
-                2,
-                "Increased DNA binding",
-                "anti-DNA binding above the normal range of the testing laboratory",
-                serological=True,
-                source=f"{FORM}; D17",
-            ),
-            _rule(
-                D.FEVER,
-                1,
-                "Fever",
-                "temperature above 38 °C (strictly greater)",
-                excluded=("infection",),
-                major=True,
-                source=f"{FORM}, '> 38 °C'; D17",
-            ),
-            _rule(
-                D.THROMBOCYTOPENIA,
-                1,
-                "Thrombocytopenia",
-                "platelets below 100 x10^9/L",
-                excluded=("drug",),
-                source=f"{FORM}, '< 100 x10^9/L'; D17",
-            ),
-            _rule(
-                D.LEUKOPENIA,
-                1,
-                "Leukopenia",
-                "white blood cells below 3.0 x10^9/L",
-                excluded=("drug",),
-                source=f"{FORM}, '< 3 x10^9/L'; D17",
-            ),
-        )
-    }
-)
+
+@cache
+def descriptors() -> Mapping[Descriptor, DescriptorRule]:
+    """Descriptor -> rule, in the order of the form. Weights 8/4/2/1, maximum 105 (the form).
+
+    Built on first use and kept (``DESCRIPTORS`` is this table): lazily, so that mutation testing
+    builds it again, with the function that writes each rule mutated, after emptying caches
+    (docs/mutation.md, "Tables and caches").
+
+    Example:
+        >>> [(rule.label, rule.weight) for rule in descriptors().values()][:2]
+        [('Seizure', 8), ('Psychosis', 8)]
+    """
+    rules = (
+        _rule(
+            D.SEIZURE,
+            8,
+            "Seizure",
+            "recent onset",
+            excluded=("metabolic", "infectious", "drug"),
+            major=True,
+        ),
+        _rule(
+            D.PSYCHOSIS,
+            8,
+            "Psychosis",
+            "altered ability to function in normal activity due to severe disturbance in the "
+            "perception of reality (hallucinations, incoherence, marked loose associations, "
+            "impoverished thought content, marked illogical thinking, bizarre, disorganised "
+            "or catatonic behaviour)",
+            excluded=("uraemia", "drug"),
+            major=True,
+        ),
+        _rule(
+            D.ORGANIC_BRAIN_SYNDROME,
+            8,
+            "Organic brain syndrome",
+            "altered mental function (orientation, memory or other intellectual function) "
+            "with rapid onset and fluctuating features: clouding of consciousness with "
+            "reduced focus and inability to sustain attention, plus at least 2 of perceptual "
+            "disturbance, incoherent speech, insomnia or daytime drowsiness, increased or "
+            "decreased psychomotor activity",
+            excluded=("metabolic", "infectious", "drug"),
+            major=True,
+        ),
+        _rule(
+            D.VISUAL_DISTURBANCE,
+            8,
+            "Visual disturbance",
+            "retinal changes of SLE (cytoid bodies, retinal haemorrhages, serous exudate or "
+            "haemorrhage in the choroid, optic neuritis)",
+            excluded=("hypertension", "infection", "drug"),
+            major=True,
+        ),
+        _rule(
+            D.CRANIAL_NERVE_DISORDER,
+            8,
+            "Cranial nerve disorder",
+            "new onset of sensory or motor neuropathy of cranial nerves",
+            major=True,
+        ),
+        _rule(
+            D.LUPUS_HEADACHE,
+            8,
+            "Lupus headache",
+            "severe, persistent headache; may be migrainous; must be non-responsive to "
+            "narcotic analgesia",
+            major=True,
+        ),
+        _rule(
+            D.CEREBROVASCULAR_ACCIDENT,
+            8,
+            "CVA",
+            "new onset of cerebrovascular accident(s)",
+            excluded=("arteriosclerosis",),
+            major=True,
+        ),
+        _rule(
+            D.VASCULITIS,
+            8,
+            "Vasculitis",
+            "ulceration, gangrene, tender finger nodules, periungual infarction, splinter "
+            "haemorrhages, or biopsy or angiogram proof of vasculitis",
+            major=True,
+        ),
+        _rule(
+            D.ARTHRITIS,
+            4,
+            "Arthritis",
+            "at least 2 joints with pain and signs of inflammation (tenderness, swelling or "
+            "effusion); the original SLEDAI reads 'more than 2' (an option)",
+            source=f"{FORM}, '≥ 2 joints'; D16",
+        ),
+        _rule(
+            D.MYOSITIS,
+            4,
+            "Myositis",
+            "proximal muscle aching or weakness with raised creatine phosphokinase or "
+            "aldolase, or electromyogram changes, or a biopsy showing myositis",
+        ),
+        _rule(
+            D.URINARY_CASTS,
+            4,
+            "Urinary casts",
+            "heme-granular or red blood cell casts",
+            major=True,
+        ),
+        _rule(
+            D.HAEMATURIA,
+            4,
+            "Haematuria",
+            "more than 5 red blood cells per high-power field",
+            excluded=("stone", "infection", "other cause"),
+            major=True,
+            source=f"{FORM}, '> 5 RBC/hpf'; D17",
+        ),
+        _rule(
+            D.PROTEINURIA,
+            4,
+            "Proteinuria",
+            "more than 0.5 g/24 h (new, recurrent or persistent)",
+            major=True,
+            source=f"{FORM}, '> 0.5 g/24 h'; {PERSISTENT}; D17",
+        ),
+        _rule(
+            D.PYURIA,
+            4,
+            "Pyuria",
+            "more than 5 white blood cells per high-power field",
+            excluded=("infection",),
+            major=True,
+            source=f"{FORM}, '> 5 WBC/hpf'; D17",
+        ),
+        _rule(
+            D.RASH,
+            2,
+            "Rash",
+            "inflammatory-type rash (new or persistent)",
+            source=f"{FORM}; {PERSISTENT}",
+        ),
+        _rule(
+            D.ALOPECIA,
+            2,
+            "Alopecia",
+            "abnormal, patchy or diffuse loss of hair (new or persistent)",
+            source=f"{FORM}; {PERSISTENT}",
+        ),
+        _rule(
+            D.MUCOSAL_ULCERS,
+            2,
+            "Mucosal ulcers",
+            "oral or nasal ulcerations (new or persistent)",
+            source=f"{FORM}; {PERSISTENT}",
+        ),
+        _rule(
+            D.PLEURISY,
+            2,
+            "Pleurisy",
+            "pleuritic chest pain with pleural rub or effusion, or pleural thickening",
+            major=True,
+        ),
+        _rule(
+            D.PERICARDITIS,
+            2,
+            "Pericarditis",
+            "pericardial pain with at least 1 of rub, effusion, or electrocardiogram or "
+            "echocardiogram confirmation",
+            major=True,
+        ),
+        _rule(
+            D.LOW_COMPLEMENT,
+            2,
+            "Low complement",
+            "CH50, C3 or C4 below the lower limit of normal of the testing laboratory",
+            serological=True,
+            source=f"{FORM}; D17",
+        ),
+        _rule(
+            D.INCREASED_DNA_BINDING,
+            2,
+            "Increased DNA binding",
+            "anti-DNA binding above the normal range of the testing laboratory",
+            serological=True,
+            source=f"{FORM}; D17",
+        ),
+        _rule(
+            D.FEVER,
+            1,
+            "Fever",
+            "temperature above 38 °C (strictly greater)",
+            excluded=("infection",),
+            major=True,
+            source=f"{FORM}, '> 38 °C'; D17",
+        ),
+        _rule(
+            D.THROMBOCYTOPENIA,
+            1,
+            "Thrombocytopenia",
+            "platelets below 100 x10^9/L",
+            excluded=("drug",),
+            source=f"{FORM}, '< 100 x10^9/L'; D17",
+        ),
+        _rule(
+            D.LEUKOPENIA,
+            1,
+            "Leukopenia",
+            "white blood cells below 3.0 x10^9/L",
+            excluded=("drug",),
+            source=f"{FORM}, '< 3 x10^9/L'; D17",
+        ),
+    )
+    return MappingProxyType({rule.descriptor: rule for rule in rules})
+
 
 #: The highest possible SLEDAI-2K: 8x8 + 6x4 + 7x2 + 3x1 = 105.
 MAX_SCORE = 105
@@ -476,15 +490,18 @@ def activity_band(score: int) -> ActivityBand:
     Returns:
         The band: none (0), mild (1-5), moderate (6-10), high (11-19), very high (≥ 20).
 
+    Raises:
+        ValueError: for a score outside 0-105, which no visit can have.
+
     Example:
         >>> [activity_band(s).value for s in (0, 5, 6, 10, 11, 19, 20)]
         ['none', 'mild', 'moderate', 'moderate', 'high', 'high', 'very_high']
     """
-    band = ActivityBand.NONE
-    for candidate, lowest in ACTIVITY_BANDS:
-        if score >= lowest:
-            band = candidate
-    return band
+    if 0 <= score <= MAX_SCORE:
+        for band, lowest in reversed(ACTIVITY_BANDS):
+            if score >= lowest:
+                return band
+    raise ValueError(f"a SLEDAI-2K score is 0-{MAX_SCORE}, not {score}")
 
 
 # --- Response definitions (D19) --------------------------------------------------------------
@@ -514,85 +531,137 @@ SRI4_MAX_NEW_BILAG_B = 1
 #: SRI-4: no worsening of PGA by 0.3 or more (the increase must be strictly below 0.3).
 SRI4_PGA_INCREASE_BELOW = 0.3
 
-DORIS_CRITERIA: tuple[Criterion, ...] = (
-    Criterion(
-        "clinical_sledai_zero",
-        "clinical SLEDAI (SLEDAI-2K without low complement and increased DNA binding) is 0",
-        f"{DORIS_2021}, abstract and recommendations table; D19",
-    ),
-    Criterion(
-        "pga_below_0_5",
-        "physician global assessment < 0.5 (0-3 scale)",
-        f"{DORIS_2021}, abstract ('< 0.5'); D19",
-    ),
-    Criterion(
-        "prednisolone_at_most_5",
-        "prednisolone or equivalent ≤ 5 mg/day",
-        f"{DORIS_2021}, abstract ('5 mg/day or less'); D19",
-    ),
-    Criterion(
-        "stable_maintenance",
-        "antimalarials, immunosuppressives and biologics, if given, at stable maintenance doses",
-        f"{DORIS_2021}, abstract; D19",
-    ),
-)
 
-LLDAS_CRITERIA: tuple[Criterion, ...] = (
-    Criterion("sledai_at_most_4", "SLEDAI-2K ≤ 4", f"{FRANKLYN_2016}, criterion 1; D19"),
-    Criterion(
-        "no_major_organ_activity",
-        "no activity in major organ systems (renal, CNS, cardiopulmonary, vasculitis, fever)",
-        f"{FRANKLYN_2016}, criterion 1; D19",
-    ),
-    Criterion(
-        "no_haemolytic_anaemia",
-        "no haemolytic anaemia",
-        f"{FRANKLYN_2016}, criterion 1",
-    ),
-    Criterion(
-        "no_gastrointestinal_activity",
-        "no gastrointestinal activity",
-        f"{FRANKLYN_2016}, criterion 1",
-    ),
-    Criterion(
-        "no_new_activity",
-        "no new features of lupus activity compared with the previous assessment",
-        f"{FRANKLYN_2016}, criterion 2; D19",
-    ),
-    Criterion(
-        "pga_at_most_1",
-        "physician global assessment ≤ 1 (0-3 scale)",
-        f"{FRANKLYN_2016}, criterion 3; D19",
-    ),
-    Criterion(
-        "prednisolone_at_most_7_5",
-        "prednisolone or equivalent ≤ 7.5 mg/day",
-        f"{FRANKLYN_2016}, criterion 4; D19",
-    ),
-    Criterion(
-        "standard_maintenance",
-        "well-tolerated standard maintenance doses of immunosuppressives and approved "
-        "biologics, no investigational drug",
-        f"{FRANKLYN_2016}, criterion 5; D19",
-    ),
-)
+@cache
+def doris_criteria() -> tuple[Criterion, ...]:
+    """The criteria of remission by DORIS 2021 (van Vollenhoven 2021).
 
-SRI4_CRITERIA: tuple[Criterion, ...] = (
-    Criterion(
-        "sledai_reduction_at_least_4",
-        "SLEDAI-2K reduced by ≥ 4 points from baseline (SRI-4 is defined on SELENA-SLEDAI; "
-        "computed from SLEDAI-2K by D19)",
-        f"{FURIE_2009}; D19",
-    ),
-    Criterion("no_new_bilag_a", "no new BILAG A domain score", f"{FURIE_2009}; D19"),
-    Criterion(
-        "at_most_one_new_bilag_b",
-        "no more than 1 new BILAG B domain score",
-        f"{FURIE_2009} ('and', as trial tables report it); D19",
-    ),
-    Criterion(
-        "pga_increase_below_0_3",
-        "physician global assessment worsens by < 0.3 points (0-3 scale)",
-        f"{FURIE_2009}; D19",
-    ),
-)
+    Built on first use and kept (``DORIS_CRITERIA`` is this table; docs/mutation.md, "Tables and
+    caches").
+    """
+    return (
+        Criterion(
+            "clinical_sledai_zero",
+            "clinical SLEDAI (SLEDAI-2K without low complement and increased DNA binding) is 0",
+            f"{DORIS_2021}, abstract and recommendations table; D19",
+        ),
+        Criterion(
+            "pga_below_0_5",
+            "physician global assessment < 0.5 (0-3 scale)",
+            f"{DORIS_2021}, abstract ('< 0.5'); D19",
+        ),
+        Criterion(
+            "prednisolone_at_most_5",
+            "prednisolone or equivalent ≤ 5 mg/day",
+            f"{DORIS_2021}, abstract ('5 mg/day or less'); D19",
+        ),
+        Criterion(
+            "stable_maintenance",
+            "antimalarials, immunosuppressives and biologics, if given, at stable maintenance "
+            "doses",
+            f"{DORIS_2021}, abstract; D19",
+        ),
+    )
+
+
+@cache
+def lldas_criteria() -> tuple[Criterion, ...]:
+    """The criteria of the lupus low disease activity state (LLDAS, Franklyn 2016).
+
+    Built on first use and kept (``LLDAS_CRITERIA`` is this table; docs/mutation.md, "Tables and
+    caches").
+    """
+    return (
+        Criterion("sledai_at_most_4", "SLEDAI-2K ≤ 4", f"{FRANKLYN_2016}, criterion 1; D19"),
+        Criterion(
+            "no_major_organ_activity",
+            "no activity in major organ systems (renal, CNS, cardiopulmonary, vasculitis, fever)",
+            f"{FRANKLYN_2016}, criterion 1; D19",
+        ),
+        Criterion(
+            "no_haemolytic_anaemia",
+            "no haemolytic anaemia",
+            f"{FRANKLYN_2016}, criterion 1",
+        ),
+        Criterion(
+            "no_gastrointestinal_activity",
+            "no gastrointestinal activity",
+            f"{FRANKLYN_2016}, criterion 1",
+        ),
+        Criterion(
+            "no_new_activity",
+            "no new features of lupus activity compared with the previous assessment",
+            f"{FRANKLYN_2016}, criterion 2; D19",
+        ),
+        Criterion(
+            "pga_at_most_1",
+            "physician global assessment ≤ 1 (0-3 scale)",
+            f"{FRANKLYN_2016}, criterion 3; D19",
+        ),
+        Criterion(
+            "prednisolone_at_most_7_5",
+            "prednisolone or equivalent ≤ 7.5 mg/day",
+            f"{FRANKLYN_2016}, criterion 4; D19",
+        ),
+        Criterion(
+            "standard_maintenance",
+            "well-tolerated standard maintenance doses of immunosuppressives and approved "
+            "biologics, no investigational drug",
+            f"{FRANKLYN_2016}, criterion 5; D19",
+        ),
+    )
+
+
+@cache
+def sri4_criteria() -> tuple[Criterion, ...]:
+    """The criteria of the SLE Responder Index 4 (SRI-4, Furie 2009; on SLEDAI-2K by D19).
+
+    Built on first use and kept (``SRI4_CRITERIA`` is this table; docs/mutation.md, "Tables and
+    caches").
+    """
+    return (
+        Criterion(
+            "sledai_reduction_at_least_4",
+            "SLEDAI-2K reduced by ≥ 4 points from baseline (SRI-4 is defined on SELENA-SLEDAI; "
+            "computed from SLEDAI-2K by D19)",
+            f"{FURIE_2009}; D19",
+        ),
+        Criterion("no_new_bilag_a", "no new BILAG A domain score", f"{FURIE_2009}; D19"),
+        Criterion(
+            "at_most_one_new_bilag_b",
+            "no more than 1 new BILAG B domain score",
+            f"{FURIE_2009} ('and', as trial tables report it); D19",
+        ),
+        Criterion(
+            "pga_increase_below_0_3",
+            "physician global assessment worsens by < 0.3 points (0-3 scale)",
+            f"{FURIE_2009}; D19",
+        ),
+    )
+
+
+#: Descriptor -> rule (:func:`descriptors`, read on each access: PEP 562).
+DESCRIPTORS: Mapping[Descriptor, DescriptorRule]
+#: The DORIS 2021 criteria (:func:`doris_criteria`, read on each access: PEP 562).
+DORIS_CRITERIA: tuple[Criterion, ...]
+#: The LLDAS criteria (:func:`lldas_criteria`, read on each access: PEP 562).
+LLDAS_CRITERIA: tuple[Criterion, ...]
+#: The SRI-4 criteria (:func:`sri4_criteria`, read on each access: PEP 562).
+SRI4_CRITERIA: tuple[Criterion, ...]
+
+if not TYPE_CHECKING:  # mypy reads the annotations above and still flags other names
+    _TABLES = {
+        "DESCRIPTORS": descriptors,
+        "DORIS_CRITERIA": doris_criteria,
+        "LLDAS_CRITERIA": lldas_criteria,
+        "SRI4_CRITERIA": sri4_criteria,
+    }
+
+    def __getattr__(name: str) -> object:
+        table = _TABLES.get(name)
+        if table is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return table()
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_TABLES})

@@ -43,11 +43,11 @@ from astct_grading.core.validation import (
 )
 from astct_grading.criteria.sledai2k import (
     CRITERIA_VERSION,
-    DESCRIPTORS,
     LAB_BOUNDS,
     WINDOWS_DAYS,
     Descriptor,
     DescriptorRule,
+    descriptors,
 )
 from astct_grading.frame._numbers import fahrenheit_to_celsius, quantize_array
 from astct_grading.frame._results import Answer, Names, PatternAnswers, _error_of, grade_by_patterns
@@ -207,7 +207,7 @@ def _digits(rule: DescriptorRule) -> tuple[Codes, int]:
     return table, len(digits)
 
 
-_DIGITS = tuple(_digits(rule) for rule in DESCRIPTORS.values())
+_DIGITS = tuple(_digits(rule) for rule in descriptors().values())
 #: The number of pattern codes: the product of every descriptor's digits. A pattern code is an
 #: int64, so this must stay below 2**63 (tests/frame/test_sledai_table.py checks it).
 _CODES = int(np.prod([radix for _, radix in _DIGITS], dtype=object))
@@ -303,7 +303,7 @@ def _levels(columns: Columns, options: Sledai2kOptions = DEFAULT_OPTIONS) -> tup
     readings = _raw_readings(columns, options, invalid)
 
     code = np.zeros(rows, dtype=np.int64)
-    for rule, (digits, radix) in zip(DESCRIPTORS.values(), _DIGITS, strict=True):
+    for rule, (digits, radix) in zip(descriptors().values(), _DIGITS, strict=True):
         name = rule.descriptor.value
         call = columns.flag(name, UNKNOWN)
         if rule.excluded_causes:

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails
 
 from astct_grading.core.bounds import Values, domain
-from astct_grading.criteria.sledai2k import DESCRIPTORS, Descriptor, DescriptorRule
+from astct_grading.criteria.sledai2k import Descriptor, DescriptorRule, descriptors
 from astct_grading.sle.models import SledaiVisit
 from astct_grading.sle.options import Sledai2kOptions
 from astct_grading.sle.readings import RAW_FIELDS, Reader, conflict, raw_readings, readers
@@ -121,8 +121,8 @@ def template(
     ``raw`` is what the raw values say (present, the raw fields unmeasured), None without them.
 
     Example:
-        >>> from astct_grading.criteria.sledai2k import DESCRIPTORS, Descriptor
-        >>> t = template(DESCRIPTORS[Descriptor.FEVER], True, None, None)
+        >>> from astct_grading.criteria.sledai2k import Descriptor, descriptors
+        >>> t = template(descriptors()[Descriptor.FEVER], True, None, None)
         >>> t.points_min, t.points_max, t.missing
         (0, 1, ('fever_other_cause',))
     """
@@ -226,9 +226,11 @@ def _entry(scored: _Template, detail: str) -> Entry:
 #: The values a clinician's call (or a cause) can take: present, absent, not known.
 CALLS: tuple[bool | None, ...] = (True, False, None)
 OTHER_CAUSE_FIELDS = tuple(
-    f"{rule.descriptor.value}_other_cause" for rule in DESCRIPTORS.values() if rule.excluded_causes
+    f"{rule.descriptor.value}_other_cause"
+    for rule in descriptors().values()
+    if rule.excluded_causes
 )
-_calls = itemgetter(*(d.value for d in DESCRIPTORS))
+_calls = itemgetter(*(d.value for d in descriptors()))
 #: The visit's *_other_cause fields, in the order of the form.
 other_causes = itemgetter(*OTHER_CAUSE_FIELDS)
 #: Per descriptor, where its cause is in ``(*other_causes(data), False)``: a descriptor whose
@@ -238,7 +240,7 @@ _cause_of_each = itemgetter(
         OTHER_CAUSE_FIELDS.index(f"{rule.descriptor.value}_other_cause")
         if rule.excluded_causes
         else len(OTHER_CAUSE_FIELDS)
-        for rule in DESCRIPTORS.values()
+        for rule in descriptors().values()
     )
 )
 
@@ -247,8 +249,8 @@ def cause_values(rule: DescriptorRule) -> tuple[bool | None, ...]:
     """The values its *_other_cause field can take (always False without such a field).
 
     Example:
-        >>> from astct_grading.criteria.sledai2k import DESCRIPTORS, Descriptor
-        >>> cause_values(DESCRIPTORS[Descriptor.RASH])
+        >>> from astct_grading.criteria.sledai2k import Descriptor, descriptors
+        >>> cause_values(descriptors()[Descriptor.RASH])
         (False,)
     """
     return CALLS if rule.excluded_causes else (False,)
@@ -280,7 +282,7 @@ def _by_call() -> tuple[Mapping[tuple[bool | None, bool | None], Entry], ...]:
             for given in CALLS
             for other in cause_values(rule)
         }
-        for rule in DESCRIPTORS.values()
+        for rule in descriptors().values()
     )
 
 
@@ -301,7 +303,7 @@ def _raw_plan() -> tuple[_RawPlan, ...]:
                 for reading in raw_readings(rule.descriptor)
             },
         )
-        for position, rule in enumerate(DESCRIPTORS.values())
+        for position, rule in enumerate(descriptors().values())
         if rule.descriptor in RAW_FIELDS
     )
 
@@ -311,7 +313,7 @@ def _raw_plan() -> tuple[_RawPlan, ...]:
 _RAW_VALUE_FIELDS: tuple[str, ...] = tuple(
     dict.fromkeys(
         f
-        for rule in DESCRIPTORS.values()
+        for rule in descriptors().values()
         if rule.descriptor in RAW_FIELDS
         for f in RAW_FIELDS[rule.descriptor]
     )

@@ -13,10 +13,10 @@ from typing import Any
 from astct_grading.core.criterion import Criterion
 from astct_grading.core.validation import coerce
 from astct_grading.criteria.sledai2k import (
-    DORIS_CRITERIA,
     DORIS_PGA_BELOW,
     DORIS_PREDNISOLONE_MAX_MG,
     DORIS_VERSION,
+    doris_criteria,
 )
 from astct_grading.sle.assessing import (
     at_most,
@@ -36,15 +36,18 @@ from astct_grading.sle.sledai import score_sledai2k
 
 __all__ = ["assess_doris_remission"]
 
-#: DORIS 2021's criteria by key.
-_DORIS: Mapping[str, Criterion] = by_key(DORIS_CRITERIA)
+
+@cache
+def _doris() -> Mapping[str, Criterion]:
+    """DORIS 2021's criteria by key (built on first use)."""
+    return by_key(doris_criteria())
 
 
 @cache
 def _stable_maintenance() -> Mapping[bool | None, CriterionResult]:
     """The therapy criterion of DORIS for each value of its input (built on first use)."""
     return flags(
-        _DORIS,
+        _doris(),
         "stable_maintenance",
         "stable_maintenance",
         ("maintenance therapy not stable", "maintenance therapy stable"),
@@ -98,14 +101,14 @@ def assess_doris_remission(
         missing = matters(low, terms, lambda total: total == 0)
     criteria = (
         criterion(
-            _DORIS,
+            _doris(),
             "clinical_sledai_zero",
             outcome,
             f"clinical SLEDAI {span(low, high)} (0 needed; serology not considered)",
             missing,
         ),
         at_most(
-            _DORIS,
+            _doris(),
             "pga_below_0_5",
             d.pga,
             "pga",
@@ -114,7 +117,7 @@ def assess_doris_remission(
             label="PGA",
         ),
         at_most(
-            _DORIS,
+            _doris(),
             "prednisolone_at_most_5",
             d.prednisolone_mg_day,
             "prednisolone_mg_day",

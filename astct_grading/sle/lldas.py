@@ -13,12 +13,12 @@ from typing import Any
 from astct_grading.core.criterion import Criterion
 from astct_grading.core.validation import coerce
 from astct_grading.criteria.sledai2k import (
-    DESCRIPTORS,
-    LLDAS_CRITERIA,
     LLDAS_PGA_MAX,
     LLDAS_PREDNISOLONE_MAX_MG,
     LLDAS_SLEDAI_MAX,
     LLDAS_VERSION,
+    descriptors,
+    lldas_criteria,
 )
 from astct_grading.sle.assessing import (
     at_most,
@@ -39,10 +39,17 @@ from astct_grading.sle.sledai import score_sledai2k
 
 __all__ = ["assess_lldas"]
 
-#: LLDAS's criteria by key.
-_LLDAS: Mapping[str, Criterion] = by_key(LLDAS_CRITERIA)
 
-_MAJOR = frozenset(rule.descriptor.value for rule in DESCRIPTORS.values() if rule.major_organ)
+@cache
+def _lldas() -> Mapping[str, Criterion]:
+    """LLDAS's criteria by key (built on first use)."""
+    return by_key(lldas_criteria())
+
+
+@cache
+def _major() -> frozenset[str]:
+    """The descriptors of the major organ systems (Franklyn 2016), built on first use."""
+    return frozenset(rule.descriptor.value for rule in descriptors().values() if rule.major_organ)
 
 
 @cache
@@ -54,25 +61,25 @@ def _flag_tables() -> tuple[Mapping[bool | None, CriterionResult], ...]:
     """
     return (
         flags(
-            _LLDAS,
+            _lldas(),
             "no_haemolytic_anaemia",
             "haemolytic_anaemia",
             ("haemolytic anaemia", "no haemolytic anaemia"),
         ),
         flags(
-            _LLDAS,
+            _lldas(),
             "no_gastrointestinal_activity",
             "gastrointestinal_activity",
             ("gastrointestinal activity", "no gastrointestinal activity"),
         ),
         flags(
-            _LLDAS,
+            _lldas(),
             "no_new_activity",
             "new_activity",
             ("new lupus activity", "no new lupus activity"),
         ),
         flags(
-            _LLDAS,
+            _lldas(),
             "standard_maintenance",
             "standard_maintenance",
             ("not standard maintenance therapy", "standard maintenance therapy"),
@@ -129,7 +136,7 @@ def assess_lldas(
     if total_outcome is Outcome.CANNOT_TELL:
         total_missing = matters(score.score_min, open_terms(score, "visit."), at_most_4)
 
-    major = [item for item in scored if item.name in _MAJOR]
+    major = [item for item in scored if item.name in _major()]
     active = [item.name for item in major if item.points_min > 0]
     open_major = [item for item in major if item.points_min != item.points_max]
     if active:
@@ -144,19 +151,19 @@ def assess_lldas(
 
     criteria = (
         criterion(
-            _LLDAS,
+            _lldas(),
             "sledai_at_most_4",
             total_outcome,
             f"SLEDAI-2K {span(score.score_min, score.score_max)} (≤ {LLDAS_SLEDAI_MAX} needed)",
             total_missing,
         ),
-        criterion(_LLDAS, "no_major_organ_activity", major_outcome, major_detail, major_missing),
+        criterion(_lldas(), "no_major_organ_activity", major_outcome, major_detail, major_missing),
         _flag_tables()[0][d.haemolytic_anaemia],
         _flag_tables()[1][d.gastrointestinal_activity],
         _flag_tables()[2][d.new_activity],
-        at_most(_LLDAS, "pga_at_most_1", d.pga, "pga", LLDAS_PGA_MAX, strict=False, label="PGA"),
+        at_most(_lldas(), "pga_at_most_1", d.pga, "pga", LLDAS_PGA_MAX, strict=False, label="PGA"),
         at_most(
-            _LLDAS,
+            _lldas(),
             "prednisolone_at_most_7_5",
             d.prednisolone_mg_day,
             "prednisolone_mg_day",

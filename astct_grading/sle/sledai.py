@@ -10,7 +10,7 @@ here too.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
+from functools import cache, partial
 from itertools import product
 from operator import itemgetter
 from typing import Any
@@ -40,8 +40,11 @@ __all__ = [
     "score_sledai2k",
 ]
 
-#: The activity band of every possible score (D19).
-_BANDS: tuple[ActivityBand, ...] = tuple(activity_band(score) for score in range(MAX_SCORE + 1))
+
+@cache
+def _bands() -> tuple[ActivityBand, ...]:
+    """The activity band of every possible score (D19), built on first use."""
+    return tuple(activity_band(score) for score in range(MAX_SCORE + 1))
 
 
 def score_sledai2k(
@@ -82,9 +85,10 @@ def score_sledai2k(
     # The totals now (sums in C over the 24 entries); the rest on first access (_explaining).
     low, high = sum(map(_LOW, found)), sum(map(_HIGH, found))
     c_low, c_high = sum(map(_CLINICAL_LOW, found)), sum(map(_CLINICAL_HIGH, found))
+    bands = _bands()
     return Sledai2kResult.deferred(
         (low, high, c_low, c_high),
-        (_BANDS[low], _BANDS[high]),
+        (bands[low], bands[high]),
         BAND_SOURCE,
         v.window_days,
         v.visit_date.isoformat() if v.visit_date is not None else None,
@@ -125,11 +129,12 @@ def _explaining(
             excluded_parts.append(excluded_part)
         if open_part is not None:
             open_parts.append(open_part)
+    bands = _bands()
     explanation = _explain(
         data["window_days"],
         (low, high),
         (c_low, c_high),
-        (_BANDS[low], _BANDS[high]),
+        (bands[low], bands[high]),
         (counted, excluded_parts, open_parts),
     )
     return (

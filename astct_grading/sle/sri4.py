@@ -14,12 +14,12 @@ from typing import Any
 from astct_grading.core.criterion import Criterion
 from astct_grading.core.validation import coerce, describe, quantize
 from astct_grading.criteria.sledai2k import (
-    SRI4_CRITERIA,
     SRI4_MAX_NEW_BILAG_A,
     SRI4_MAX_NEW_BILAG_B,
     SRI4_MIN_REDUCTION,
     SRI4_PGA_INCREASE_BELOW,
     SRI4_VERSION,
+    sri4_criteria,
 )
 from astct_grading.sle.assessing import by_key, criterion, finish, matters, open_terms, span, tri
 from astct_grading.sle.inputs import (
@@ -34,8 +34,12 @@ from astct_grading.sle.sledai import score_sledai2k
 
 __all__ = ["assess_sri4"]
 
-#: SRI-4's criteria by key.
-_SRI4: Mapping[str, Criterion] = by_key(SRI4_CRITERIA)
+
+@cache
+def _sri4() -> Mapping[str, Criterion]:
+    """SRI-4's criteria by key (built on first use)."""
+    return by_key(sri4_criteria())
+
 
 #: Below this many hundredths (10^12), floats are far closer together than 0.01, so a float that
 #: is a whole number of hundredths has that decimal as its shortest representation.
@@ -79,7 +83,7 @@ def _pga_increase(base: float | None, follow: float | None) -> CriterionResult:
     shown_follow = "not given" if follow is None else describe(follow)
     missing = [name for name, v in (("pga_baseline", base), ("pga_follow_up", follow)) if v is None]
     return criterion(
-        _SRI4,
+        _sri4(),
         key,
         outcome,
         f"PGA {shown_base} at baseline, PGA {shown_follow} at follow-up, "
@@ -91,10 +95,12 @@ def _pga_increase(base: float | None, follow: float | None) -> CriterionResult:
 def _bilag(value: int | None, key: str, grade: str, most: int) -> CriterionResult:
     field = f"new_bilag_{grade.lower()}"
     if value is None:
-        return criterion(_SRI4, key, Outcome.CANNOT_TELL, f"new BILAG {grade} not given", (field,))
+        return criterion(
+            _sri4(), key, Outcome.CANNOT_TELL, f"new BILAG {grade} not given", (field,)
+        )
     outcome = Outcome.MET if value <= most else Outcome.NOT_MET
     allowed = f"≤ {most}" if most else "none"
-    return criterion(_SRI4, key, outcome, f"{value} new BILAG {grade} ({allowed} allowed)")
+    return criterion(_sri4(), key, outcome, f"{value} new BILAG {grade} ({allowed} allowed)")
 
 
 @cache
@@ -160,7 +166,7 @@ def assess_sri4(
         terms = [*open_terms(base, "baseline."), *open_terms(follow, "follow_up.", -1)]
         missing = matters(base.score_min - follow.score_min, terms, holds)
     reduction = criterion(
-        _SRI4,
+        _sri4(),
         "sledai_reduction_at_least_4",
         outcome,
         f"SLEDAI-2K {span(base.score_min, base.score_max)} at baseline, "

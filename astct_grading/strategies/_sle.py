@@ -15,7 +15,6 @@ from astct_grading.core.validation import (
 )
 from astct_grading.criteria.sledai2k import (
     ARTHRITIS_MIN_JOINTS,
-    DESCRIPTORS,
     DORIS_PGA_BELOW,
     DORIS_PREDNISOLONE_MAX_MG,
     LAB_BOUNDS,
@@ -27,6 +26,7 @@ from astct_grading.criteria.sledai2k import (
     WINDOWS_DAYS,
     Descriptor,
     LabBound,
+    descriptors,
 )
 from astct_grading.sle.response import DorisInput, LldasInput, SledaiChangeInput, Sri4Input
 from astct_grading.sle.sledai import AntiDsDnaMeasurement, ComplementMeasurement, SledaiVisit
@@ -156,7 +156,7 @@ _RAW_DESCRIPTORS = frozenset(
     | {Descriptor.ARTHRITIS}
 )
 _OTHER_CAUSE = {
-    d: f"{d.value}_other_cause" for d, rule in DESCRIPTORS.items() if rule.excluded_causes
+    d: f"{d.value}_other_cause" for d, rule in descriptors().items() if rule.excluded_causes
 }
 
 

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from astct_grading.criteria.icans import CAPD_ITEMS, ICANS_CRITERIA, capd_grade
+from astct_grading.criteria.icans import CAPD_ITEMS, capd_grade, icans_criteria
 from astct_grading.errors import AstctGradingError
 from astct_grading.icans import CapdAnswer, CapdAssessment, score_capd
 
 CAPD_NAMES = [item.name for item in CAPD_ITEMS]
 
-#: The criterion text each row is annotated with (criteria/icans.py, ICANS_CRITERIA).
-RULES = {criterion.key: criterion.rule for criterion in ICANS_CRITERIA}
+#: The criterion text each row is annotated with (criteria/icans.py, icans_criteria).
+RULES = {criterion.key: criterion.rule for criterion in icans_criteria()}
 
 
 def row(*values: Any, rule: str) -> Any:

@@ -7,6 +7,7 @@ criteria/crs.py): fever at 37.9/38.0 °C and the °F equivalents, the nasal-cann
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -22,17 +23,17 @@ from astct_grading import (
     vasopressor_grade,
 )
 from astct_grading.criteria.crs import (
-    CRS_CRITERIA,
     OXYGEN_DEVICES,
     OxygenDevice,
     VasopressorAgent,
+    crs_criteria,
     systolic_threshold_mmhg,
 )
 from astct_grading.crs.domains import hypotension_reading
 
 ROOM_AIR = {"device": "room_air"}
 #: The sentence a reader sees for each criterion, by key.
-RULE = {criterion.key: criterion.rule for criterion in CRS_CRITERIA}
+RULE = {criterion.key: criterion.rule for criterion in crs_criteria()}
 FEVER = RULE["fever"]
 FEVER_REQUIRED = RULE["fever_required"]
 GRADE1 = RULE["grade1"]
@@ -461,11 +462,16 @@ def test_fio2_plausibility(fio2: float) -> None:
     [
         (0.0, 60.0),
         (0.07, 60.0),  # 25 days
+        (27 / 365.25, 60.0),
+        (math.nextafter(28 / 365.25, 0.0), 60.0),  # just below 28 days: a neonate
+        (28 / 365.25, 70.0),  # exactly 28 days: an infant, as the frozen answers hold (golden)
         (0.08, 70.0),  # 29 days
         (0.99, 70.0),
         (1.0, 72.0),
         (4.9, 78.0),
-        (10.0, 90.0),
+        (9.99, 88.0),
+        (10.0, 90.0),  # "1-10 years" includes 10: 70 + 2 x 10, the adult 90 either way
+        (math.nextafter(10.0, 11.0), 90.0),
         (10.5, 90.0),
         (45.0, 90.0),
     ],
@@ -477,7 +483,18 @@ def test_pals_thresholds(age: float, threshold: float) -> None:
 
 @pytest.mark.parametrize(
     ("systolic", "age", "grade"),
-    [(89.0, 40.0, 2), (90.0, 40.0, 1), (77.0, 4.0, 2), (78.0, 4.0, 1), (59.0, 0.01, 2)],
+    [
+        (89.0, 40.0, 2),
+        (90.0, 40.0, 1),
+        (77.0, 4.0, 2),
+        (78.0, 4.0, 1),
+        (59.0, 0.01, 2),
+        # Below 28 days the neonate's 60 mmHg applies; from 28 days the infant's 70.
+        (59.99, 27 / 365.25, 2),
+        (60.0, 27 / 365.25, 1),
+        (69.99, 28 / 365.25, 2),
+        (70.0, 28 / 365.25, 1),
+    ],
 )
 def test_hypotension_derived_from_systolic(systolic: float, age: float, grade: int) -> None:
     record = febrile(hypotension=None, vasopressors=[], systolic_bp_mmhg=systolic, age_years=age)
@@ -722,8 +739,9 @@ def test_result_is_frozen_and_auditable() -> None:
 
 
 def test_criteria_table_cites_sources() -> None:
-    assert len({criterion.key for criterion in CRS_CRITERIA}) == len(CRS_CRITERIA)
-    assert all(criterion.source for criterion in CRS_CRITERIA)
+    criteria = crs_criteria()
+    assert len({criterion.key for criterion in criteria}) == len(criteria)
+    assert all(criterion.source for criterion in criteria)
 
 
 def test_vasopressor_agent_as_enum_or_wrong_type() -> None:

@@ -14,7 +14,7 @@ import pytest
 from pydantic import ValidationError
 
 from astct_grading.core.results import GradeResult
-from astct_grading.criteria.icans import CAPD_ITEMS, ICANS_CRITERIA, ICE_ITEMS
+from astct_grading.criteria.icans import CAPD_ITEMS, ICE_ITEMS, icans_criteria
 from astct_grading.errors import AstctGradingError
 from astct_grading.icans import (
     ConsciousnessLevel,
@@ -31,8 +31,8 @@ ICE_NAMES = [item.name for item in ICE_ITEMS]
 CAPD_NAMES = [item.name for item in CAPD_ITEMS]
 #: Items 1-4 reverse-scored ("always" is 0), items 5-8 scored directly ("never" is 0).
 NO_DELIRIUM = {**dict.fromkeys(CAPD_NAMES[:4], "always"), **dict.fromkeys(CAPD_NAMES[4:], "never")}
-#: The criterion text each row is annotated with (criteria/icans.py, ICANS_CRITERIA).
-RULES = {criterion.key: criterion.rule for criterion in ICANS_CRITERIA}
+#: The criterion text each row is annotated with (criteria/icans.py, icans_criteria).
+RULES = {criterion.key: criterion.rule for criterion in icans_criteria()}
 
 
 def row(*values: Any, rule: str) -> Any:

@@ -1,8 +1,9 @@
 """The ICANS criteria as data: each sentence a reader sees says what its numbers say.
 
-criteria/icans.py generates ICANS_CRITERIA from its typed constants; these tests read the numbers
-back out of each sentence and compare them with the constants and with the grading functions, and
-pin the text itself (the docs quote it).
+criteria/icans.py generates ICANS_CRITERIA (``icans_criteria()``) from its typed constants; these
+tests read the numbers back out of each sentence and compare them with the constants and with the
+grading functions, and pin the text itself (the docs quote it). They read the table when they run:
+it is built lazily, so that mutation testing builds it again (docs/mutation.md).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from astct_grading.criteria.icans import (
     CAPD_POSITIVE_MIN,
     CAPD_UNABLE_GRADE,
     CONSCIOUSNESS_GRADES,
-    ICANS_CRITERIA,
     ICE_BANDS,
     ICE_ITEMS,
     ICE_MAX,
@@ -36,10 +36,14 @@ from astct_grading.criteria.icans import (
     IcpFinding,
     MotorFinding,
     capd_grade,
+    icans_criteria,
     ice_grade,
 )
 
-RULES = {criterion.key: criterion.rule for criterion in ICANS_CRITERIA}
+
+def rules() -> dict[str, str]:
+    """Each criterion's sentence by key, read when a test runs (the table is built lazily)."""
+    return {criterion.key: criterion.rule for criterion in icans_criteria()}
 
 
 def numbers(text: str) -> list[float]:
@@ -48,11 +52,11 @@ def numbers(text: str) -> list[float]:
 
 
 def test_every_criterion_cites_a_source() -> None:
-    assert len({c.key for c in ICANS_CRITERIA}) == len(ICANS_CRITERIA)
-    for criterion in ICANS_CRITERIA:
+    assert len({c.key for c in icans_criteria()}) == len(icans_criteria())
+    for criterion in icans_criteria():
         assert criterion.rule
         assert criterion.source
-    cited = " ".join(c.source for c in ICANS_CRITERIA)
+    cited = " ".join(c.source for c in icans_criteria())
     for decision in ("D6", "D7", "D8", "D9", "D10", "D11"):
         assert decision in cited
 
@@ -61,7 +65,9 @@ def test_every_criterion_cites_a_source() -> None:
 def test_each_ice_band_sentence_states_its_band(low: int, high: int, grade: int) -> None:
     key = f"ice_{low}" if low == high else f"ice_{low}_{high}"
     scores = f"{low}" if low == high else f"{low}-{high}"
-    assert RULES[key] == f"ICE {scores}: " + (f"grade {grade}" if grade else "no ICE-driven grade")
+    assert rules()[key] == f"ICE {scores}: " + (
+        f"grade {grade}" if grade else "no ICE-driven grade"
+    )
     # The grading function gives the sentence's grade at both ends of the band.
     assert ice_grade(low, unarousable=False) == ice_grade(high, unarousable=False) == grade
 
@@ -74,7 +80,7 @@ def test_each_capd_band_sentence_states_its_band(low: int, high: int, grade: int
         key, totals = f"capd_{low}", f"{low} or more"
     else:
         key, totals = f"capd_{low}_{high}", f"{low}-{high}"
-    assert RULES[key] == f"CAPD {totals}: " + (
+    assert rules()[key] == f"CAPD {totals}: " + (
         f"grade {grade}" if grade else "no CAPD-driven grade"
     )
     assert capd_grade(low) == capd_grade(high) == grade
@@ -92,26 +98,26 @@ def test_the_bands_cover_each_instrument_once() -> None:
 
 
 def test_the_instrument_sentence_states_the_age_cut() -> None:
-    assert numbers(RULES["instrument"]) == [ICE_MIN_AGE_YEARS, ICE_MIN_AGE_YEARS]
+    assert numbers(rules()["instrument"]) == [ICE_MIN_AGE_YEARS, ICE_MIN_AGE_YEARS]
 
 
 def test_the_item_sentences_state_the_instruments() -> None:
-    assert RULES["ice_items"] == f"ICE: ten items of one point each, total 0-{ICE_MAX}"
+    assert rules()["ice_items"] == f"ICE: ten items of one point each, total 0-{ICE_MAX}"
     assert len(ICE_ITEMS) == 10
     reversed_ = [item.number for item in CAPD_ITEMS if item.reverse]
-    assert numbers(RULES["capd_items"]) == [
+    assert numbers(rules()["capd_items"]) == [
         reversed_[0],
         -reversed_[-1],  # "1-4", read as a band
         0,
         -CAPD_MAX,
         CAPD_POSITIVE_MIN,
     ]
-    assert RULES["capd_items"].startswith("CAPD: eight items answered never to always")
+    assert rules()["capd_items"].startswith("CAPD: eight items answered never to always")
     assert len(CAPD_ITEMS) == 8
 
 
 def test_the_ice_zero_sentence_states_both_grades() -> None:
-    assert numbers(RULES["ice_0_unarousable"]) == [
+    assert numbers(rules()["ice_0_unarousable"]) == [
         0,
         ICE_ZERO_UNAROUSABLE_GRADE,
         0,
@@ -121,7 +127,7 @@ def test_the_ice_zero_sentence_states_both_grades() -> None:
 
 
 def test_the_capd_unable_sentence_states_its_grade_and_the_sedation_cut() -> None:
-    assert numbers(RULES["capd_unable"]) == [
+    assert numbers(rules()["capd_unable"]) == [
         CAPD_UNABLE_GRADE,
         RASS_DEEP_SEDATION_MAX,
         RASS_MIN,
@@ -132,34 +138,34 @@ def test_the_capd_unable_sentence_states_its_grade_and_the_sedation_cut() -> Non
 @pytest.mark.parametrize("level", [level for level in ConsciousnessLevel if level.value != "alert"])
 def test_each_consciousness_sentence_states_its_grade(level: ConsciousnessLevel) -> None:
     grade = CONSCIOUSNESS_GRADES[level]
-    assert numbers(RULES[f"loc_{grade}"]) == [grade]
+    assert numbers(rules()[f"loc_{grade}"]) == [grade]
 
 
 def test_the_seizure_sentences_state_their_grades_and_the_duration() -> None:
-    assert numbers(RULES[f"seizure_{SEIZURE_GRADE}"]) == [SEIZURE_GRADE]
-    assert numbers(RULES[f"seizure_{SEIZURE_PROLONGED_GRADE}"]) == [
+    assert numbers(rules()[f"seizure_{SEIZURE_GRADE}"]) == [SEIZURE_GRADE]
+    assert numbers(rules()[f"seizure_{SEIZURE_PROLONGED_GRADE}"]) == [
         SEIZURE_PROLONGED_MIN,
         SEIZURE_PROLONGED_GRADE,
     ]
 
 
 def test_the_motor_and_icp_sentences_state_their_grades() -> None:
-    assert numbers(RULES["motor_4"]) == [MOTOR_GRADES[MotorFinding.HEMIPARESIS]]
+    assert numbers(rules()["motor_4"]) == [MOTOR_GRADES[MotorFinding.HEMIPARESIS]]
     assert MOTOR_GRADES[MotorFinding.PARAPARESIS] == MOTOR_GRADES[MotorFinding.HEMIPARESIS]
-    assert numbers(RULES["icp_3"]) == [ICP_GRADES[IcpFinding.FOCAL_OEDEMA]]
+    assert numbers(rules()["icp_3"]) == [ICP_GRADES[IcpFinding.FOCAL_OEDEMA]]
     fours = {
         grade for finding, grade in ICP_GRADES.items() if finding is not IcpFinding.FOCAL_OEDEMA
     }
-    assert {*numbers(RULES["icp_4"])} == {*map(float, fours)} == {4.0}
+    assert {*numbers(rules()["icp_4"])} == {*map(float, fours)} == {4.0}
 
 
 def test_the_death_sentence_states_the_death_grade() -> None:
-    assert numbers(RULES[f"grade{DEATH_GRADE}"]) == [DEATH_GRADE]
+    assert numbers(rules()[f"grade{DEATH_GRADE}"]) == [DEATH_GRADE]
 
 
 def test_the_sentences_are_the_published_ones() -> None:
     # The docs and reports quote these sentences: a change of wording is a change of the docs.
-    assert [(c.key, c.rule) for c in ICANS_CRITERIA] == [
+    assert [(c.key, c.rule) for c in icans_criteria()] == [
         (
             "instrument",
             "ICE from age 12.0 years; CAPD below 12.0 years and at any age with developmental "

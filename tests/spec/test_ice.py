@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from astct_grading.criteria.icans import CRITERIA_VERSION, ICANS_CRITERIA, ICE_ITEMS, ice_grade
+from astct_grading.criteria.icans import CRITERIA_VERSION, ICE_ITEMS, icans_criteria, ice_grade
 from astct_grading.errors import AstctGradingError
 from astct_grading.icans import IceAssessment, score_ice
 
 ICE_NAMES = [item.name for item in ICE_ITEMS]
 
-#: The criterion text each row is annotated with (criteria/icans.py, ICANS_CRITERIA).
-RULES = {criterion.key: criterion.rule for criterion in ICANS_CRITERIA}
+#: The criterion text each row is annotated with (criteria/icans.py, icans_criteria).
+RULES = {criterion.key: criterion.rule for criterion in icans_criteria()}
 
 
 def row(*values: Any, rule: str) -> Any:

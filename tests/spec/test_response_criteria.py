@@ -14,25 +14,29 @@ import pytest
 
 from astct_grading.core.criterion import Criterion
 from astct_grading.criteria.sledai2k import (
-    DORIS_CRITERIA,
     DORIS_PGA_BELOW,
     DORIS_PREDNISOLONE_MAX_MG,
-    LLDAS_CRITERIA,
     LLDAS_PGA_MAX,
     LLDAS_PREDNISOLONE_MAX_MG,
     LLDAS_SLEDAI_MAX,
-    SRI4_CRITERIA,
     SRI4_MAX_NEW_BILAG_A,
     SRI4_MAX_NEW_BILAG_B,
     SRI4_MIN_REDUCTION,
     SRI4_PGA_INCREASE_BELOW,
+    doris_criteria,
+    lldas_criteria,
+    sri4_criteria,
 )
 from astct_grading.sle.inputs import PGA_MAX, PGA_MIN
 
 #: Names that carry digits, and the PGA scale, taken out before reading a rule's numbers.
 NAMES = ("SLEDAI-2K", "SELENA-SLEDAI", "SRI-4", f"({PGA_MIN}-{PGA_MAX} scale)")
 
-ALL = {c.key: c for c in (*DORIS_CRITERIA, *LLDAS_CRITERIA, *SRI4_CRITERIA)}
+
+def every() -> dict[str, Criterion]:
+    """Every criterion by key, read when a test runs (the tables are built lazily)."""
+    return {c.key: c for c in (*doris_criteria(), *lldas_criteria(), *sri4_criteria())}
+
 
 #: key -> (threshold, relation as the rule writes it); None: a yes/no criterion, no number.
 THRESHOLDS: dict[str, tuple[float, str] | None] = {
@@ -70,13 +74,13 @@ def shown(value: float) -> str:
 
 
 def test_every_criterion_has_its_threshold_listed() -> None:
-    assert set(THRESHOLDS) == set(ALL)
-    assert len(ALL) == len(DORIS_CRITERIA) + len(LLDAS_CRITERIA) + len(SRI4_CRITERIA)
+    assert set(THRESHOLDS) == set(every())
+    assert len(every()) == len(doris_criteria()) + len(lldas_criteria()) + len(sri4_criteria())
 
 
 @pytest.mark.parametrize("key", sorted(THRESHOLDS))
 def test_each_rule_states_its_threshold_and_only_it(key: str) -> None:
-    rule = ALL[key].rule
+    rule = every()[key].rule
     expected = THRESHOLDS[key]
     if expected is None:
         assert numbers(rule) == set()
@@ -107,17 +111,18 @@ def test_each_key_names_its_threshold(key: str) -> None:
 
 def test_the_pga_rules_state_the_scale() -> None:
     for key in ("pga_below_0_5", "pga_at_most_1", "pga_increase_below_0_3"):
-        assert f"({PGA_MIN}-{PGA_MAX} scale)" in ALL[key].rule
+        assert f"({PGA_MIN}-{PGA_MAX} scale)" in every()[key].rule
 
 
-@pytest.mark.parametrize("criterion", list(ALL.values()), ids=lambda c: c.key)
-def test_each_source_cites_its_paper(criterion: Criterion) -> None:
+@pytest.mark.parametrize("key", sorted(THRESHOLDS))
+def test_each_source_cites_its_paper(key: str) -> None:
+    criterion = every()[key]
     paper = {"DORIS": "DORIS 2021", "LLDAS": "(LLDAS)", "SRI": "(SRI-4)"}
     family = (
         "DORIS"
-        if criterion in DORIS_CRITERIA
+        if criterion in doris_criteria()
         else "LLDAS"
-        if criterion in LLDAS_CRITERIA
+        if criterion in lldas_criteria()
         else "SRI"
     )
     assert paper[family] in criterion.source
@@ -125,7 +130,7 @@ def test_each_source_cites_its_paper(criterion: Criterion) -> None:
 
 def test_quoted_thresholds_in_the_sources_are_the_constants() -> None:
     # DORIS 2021 abstract: "< 0.5" and "5 mg/day or less".
-    assert f"('< {shown(DORIS_PGA_BELOW)}')" in ALL["pga_below_0_5"].source
+    assert f"('< {shown(DORIS_PGA_BELOW)}')" in every()["pga_below_0_5"].source
     assert f"('{shown(DORIS_PREDNISOLONE_MAX_MG)} mg/day or less')" in (
-        ALL["prednisolone_at_most_5"].source
+        every()["prednisolone_at_most_5"].source
     )

@@ -18,7 +18,6 @@ from astct_grading.criteria.sledai2k import (
     ACTIVITY_BANDS,
     ARTHRITIS_MIN_JOINTS,
     DEFAULT_WINDOW_DAYS,
-    DESCRIPTORS,
     LAB_BOUNDS,
     MAX_SCORE,
     ORIGINAL_SLEDAI_ARTHRITIS_MIN_JOINTS,
@@ -27,6 +26,7 @@ from astct_grading.criteria.sledai2k import (
     Descriptor,
     LabBound,
     activity_band,
+    descriptors,
 )
 from tests.sledai_form import WEIGHTS
 
@@ -42,13 +42,46 @@ def numbers(text: str, *names: str) -> set[float]:
 
 
 def test_weights_are_the_forms() -> None:
-    assert {rule.descriptor.value: rule.weight for rule in DESCRIPTORS.values()} == WEIGHTS
+    assert {rule.descriptor.value: rule.weight for rule in descriptors().values()} == WEIGHTS
     # "Weights 8/4/2/1, maximum 105 (the form)."
-    assert {rule.weight for rule in DESCRIPTORS.values()} == {8, 4, 2, 1}
+    assert {rule.weight for rule in descriptors().values()} == {8, 4, 2, 1}
+
+
+#: Each descriptor's name on the form (Gladman 2002), as the docs' descriptor table prints it.
+LABELS = {
+    "seizure": "Seizure",
+    "psychosis": "Psychosis",
+    "organic_brain_syndrome": "Organic brain syndrome",
+    "visual_disturbance": "Visual disturbance",
+    "cranial_nerve_disorder": "Cranial nerve disorder",
+    "lupus_headache": "Lupus headache",
+    "cerebrovascular_accident": "CVA",
+    "vasculitis": "Vasculitis",
+    "arthritis": "Arthritis",
+    "myositis": "Myositis",
+    "urinary_casts": "Urinary casts",
+    "haematuria": "Haematuria",
+    "proteinuria": "Proteinuria",
+    "pyuria": "Pyuria",
+    "rash": "Rash",
+    "alopecia": "Alopecia",
+    "mucosal_ulcers": "Mucosal ulcers",
+    "pleurisy": "Pleurisy",
+    "pericarditis": "Pericarditis",
+    "low_complement": "Low complement",
+    "increased_dna_binding": "Increased DNA binding",
+    "fever": "Fever",
+    "thrombocytopenia": "Thrombocytopenia",
+    "leukopenia": "Leukopenia",
+}
+
+
+def test_labels_are_the_forms_names() -> None:
+    assert {rule.descriptor.value: rule.label for rule in descriptors().values()} == LABELS
 
 
 def test_the_maximum_is_the_sum_of_the_weights_as_its_comment_says() -> None:
-    counts = {w: sum(1 for r in DESCRIPTORS.values() if r.weight == w) for w in (8, 4, 2, 1)}
+    counts = {w: sum(1 for r in descriptors().values() if r.weight == w) for w in (8, 4, 2, 1)}
     assert MAX_SCORE == sum(w * n for w, n in counts.items()) == 105
     stated = " + ".join(f"{n}x{w}" for w, n in counts.items()) + f" = {MAX_SCORE}"
     assert stated == "8x8 + 6x4 + 7x2 + 3x1 = 105"
@@ -57,7 +90,7 @@ def test_the_maximum_is_the_sum_of_the_weights_as_its_comment_says() -> None:
 
 @pytest.mark.parametrize("bound", LAB_BOUNDS, ids=lambda b: b.field)
 def test_each_laboratory_bound_is_stated_by_its_definition_and_sources(bound: LabBound) -> None:
-    rule = DESCRIPTORS[bound.descriptor]
+    rule = descriptors()[bound.descriptor]
     # The definition: the bound, and no other number, with the relation in words.
     assert numbers(rule.definition, bound.unit, "x10^9/L", "g/24 h") == {bound.bound}
     assert any(word in rule.definition for word in WORDS[bound.relation])
@@ -83,7 +116,7 @@ def test_every_laboratory_descriptor_has_one_bound() -> None:
 
 
 def test_arthritis_joint_counts_are_stated() -> None:
-    rule = DESCRIPTORS[Descriptor.ARTHRITIS]
+    rule = descriptors()[Descriptor.ARTHRITIS]
     # "at least 2 joints ... the original SLEDAI reads 'more than 2'".
     assert f"at least {ARTHRITIS_MIN_JOINTS} joints" in rule.definition
     assert f"'more than {ORIGINAL_SLEDAI_ARTHRITIS_MIN_JOINTS - 1}'" in rule.definition
@@ -100,10 +133,11 @@ def test_the_windows_are_stated() -> None:
     assert numbers(WINDOW_SOURCE.removeprefix(sledai2k.FORM).split(";")[0]) == {DEFAULT_WINDOW_DAYS}
 
 
-@pytest.mark.parametrize("rule", DESCRIPTORS.values(), ids=lambda r: r.descriptor.value)
+@pytest.mark.parametrize("descriptor", Descriptor, ids=lambda d: d.value)
 def test_definitions_without_a_bound_state_no_number_but_their_counts(
-    rule: sledai2k.DescriptorRule,
+    descriptor: Descriptor,
 ) -> None:
+    rule = descriptors()[descriptor]
     if (
         rule.descriptor in {b.descriptor for b in LAB_BOUNDS}
         or rule.descriptor is Descriptor.ARTHRITIS

@@ -20,11 +20,11 @@ from pydantic import ValidationError
 from astct_grading.core.results import ScoreItem
 from astct_grading.criteria.sledai2k import (
     CRITERIA_VERSION,
-    DESCRIPTORS,
     MAX_SCORE,
     ActivityBand,
     Descriptor,
     activity_band,
+    descriptors,
 )
 from astct_grading.crs.grading import grade_crs
 from astct_grading.errors import AstctGradingError
@@ -77,7 +77,7 @@ def only_error(caught: pytest.ExceptionInfo[ValidationError]) -> dict[str, Any]:
 
 
 def test_the_table_has_the_24_descriptors_of_the_form_in_order() -> None:
-    assert [d.value for d in DESCRIPTORS] == list(WEIGHTS)
+    assert [d.value for d in descriptors()] == list(WEIGHTS)
 
 
 @pytest.mark.parametrize(("name", "weight"), WEIGHTS.items())
@@ -564,6 +564,13 @@ def test_other_windows_are_rejected(window: Any) -> None:
 )
 def test_activity_band_bounds(score: int, band: str) -> None:
     assert activity_band(score).value == band
+
+
+@pytest.mark.parametrize("score", [-1, MAX_SCORE + 1])
+def test_activity_band_refuses_a_score_no_visit_can_have(score: int) -> None:
+    # 0-105 only: below 0 is not "none", above 105 is not "very high" (D19).
+    with pytest.raises(ValueError, match=rf"^a SLEDAI-2K score is 0-105, not {score}$"):
+        activity_band(score)
 
 
 @pytest.mark.parametrize(
