@@ -198,7 +198,9 @@ CTCAE_GRADE_MAX = 5
 
 #: Adult (and > 10 years) systolic hypotension: < 90 mmHg (PALS; Mahadeo 2019; rules.md §4).
 ADULT_SYSTOLIC_MIN_MMHG = 90.0
-#: Term neonate (0-28 days): < 60 mmHg (PALS). Ages below 28 days; from 28 days, an infant.
+#: Term neonate (0-28 days): < 60 mmHg (PALS). Read as the first 28 days of life, birth being day
+#: 0: ages below 28 days; at exactly 28 days the infant's threshold applies (docs/decisions.md, D5;
+#: rules.md §4 does not say whether day 28 is included).
 NEONATE_MAX_YEARS = 28 / 365.25
 NEONATE_SYSTOLIC_MIN_MMHG = 60.0
 #: Infant (1-12 months): < 70 mmHg (PALS).

@@ -464,7 +464,7 @@ def test_fio2_plausibility(fio2: float) -> None:
         (0.07, 60.0),  # 25 days
         (27 / 365.25, 60.0),
         (math.nextafter(28 / 365.25, 0.0), 60.0),  # just below 28 days: a neonate
-        (28 / 365.25, 70.0),  # exactly 28 days: an infant, as the frozen answers hold (golden)
+        (28 / 365.25, 70.0),  # exactly 28 days: an infant (the first 28 days are days 0-27, D5)
         (0.08, 70.0),  # 29 days
         (0.99, 70.0),
         (1.0, 72.0),
