@@ -340,7 +340,8 @@ def crs_criteria() -> tuple[Criterion, ...]:
 #: The CRS criteria as one table (:func:`crs_criteria`, read on each access: PEP 562).
 CRS_CRITERIA: tuple[Criterion, ...]
 
-if not TYPE_CHECKING:  # mypy reads CRS_CRITERIA's annotation above and still flags other names
+# Mypy reads CRS_CRITERIA's annotation above and still flags other names.
+if not TYPE_CHECKING:  # pragma: no branch (never false at run time)
 
     def __getattr__(name: str) -> tuple[Criterion, ...]:
         if name == "CRS_CRITERIA":

@@ -497,11 +497,10 @@ def activity_band(score: int) -> ActivityBand:
         >>> [activity_band(s).value for s in (0, 5, 6, 10, 11, 19, 20)]
         ['none', 'mild', 'moderate', 'moderate', 'high', 'high', 'very_high']
     """
-    if 0 <= score <= MAX_SCORE:
-        for band, lowest in reversed(ACTIVITY_BANDS):
-            if score >= lowest:
-                return band
-    raise ValueError(f"a SLEDAI-2K score is 0-{MAX_SCORE}, not {score}")
+    if not 0 <= score <= MAX_SCORE:
+        raise ValueError(f"a SLEDAI-2K score is 0-{MAX_SCORE}, not {score}")
+    # The highest band whose lowest score is reached; the lowest band starts at 0.
+    return next(band for band, lowest in reversed(ACTIVITY_BANDS) if score >= lowest)
 
 
 # --- Response definitions (D19) --------------------------------------------------------------
@@ -649,7 +648,8 @@ LLDAS_CRITERIA: tuple[Criterion, ...]
 #: The SRI-4 criteria (:func:`sri4_criteria`, read on each access: PEP 562).
 SRI4_CRITERIA: tuple[Criterion, ...]
 
-if not TYPE_CHECKING:  # mypy reads the annotations above and still flags other names
+# Mypy reads the annotations above and still flags other names.
+if not TYPE_CHECKING:  # pragma: no branch (never false at run time)
     _TABLES = {
         "DESCRIPTORS": descriptors,
         "DORIS_CRITERIA": doris_criteria,
