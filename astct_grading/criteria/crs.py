@@ -17,7 +17,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from astct_grading.core.criterion import Criterion
+from astct_grading.core.criterion import Criterion, lazy_tables
 from astct_grading.criteria.astct import CRITERIA_VERSION, DEATH_GRADE, LEE_2019
 
 __all__ = [
@@ -342,11 +342,4 @@ CRS_CRITERIA: tuple[Criterion, ...]
 
 # Mypy reads CRS_CRITERIA's annotation above and still flags other names.
 if not TYPE_CHECKING:  # pragma: no branch (never false at run time)
-
-    def __getattr__(name: str) -> tuple[Criterion, ...]:
-        if name == "CRS_CRITERIA":
-            return crs_criteria()
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), "CRS_CRITERIA"})
+    __getattr__, __dir__ = lazy_tables(__name__, globals(), {"CRS_CRITERIA": crs_criteria})

@@ -17,7 +17,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeVar
 
-from astct_grading.core.criterion import Criterion
+from astct_grading.core.criterion import Criterion, lazy_tables
 from astct_grading.core.validation import quantize
 from astct_grading.criteria.astct import CRITERIA_VERSION, DEATH_GRADE, LEE_2019
 
@@ -650,11 +650,4 @@ ICANS_CRITERIA: tuple[Criterion, ...]
 
 # Mypy reads ICANS_CRITERIA's annotation above and still flags other names.
 if not TYPE_CHECKING:  # pragma: no branch (never false at run time)
-
-    def __getattr__(name: str) -> tuple[Criterion, ...]:
-        if name == "ICANS_CRITERIA":
-            return icans_criteria()
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), "ICANS_CRITERIA"})
+    __getattr__, __dir__ = lazy_tables(__name__, globals(), {"ICANS_CRITERIA": icans_criteria})

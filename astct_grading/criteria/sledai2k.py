@@ -17,7 +17,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
-from astct_grading.core.criterion import Criterion
+from astct_grading.core.criterion import Criterion, lazy_tables
 
 __all__ = [
     "ACTIVITY_BANDS",
@@ -650,18 +650,13 @@ SRI4_CRITERIA: tuple[Criterion, ...]
 
 # Mypy reads the annotations above and still flags other names.
 if not TYPE_CHECKING:  # pragma: no branch (never false at run time)
-    _TABLES = {
-        "DESCRIPTORS": descriptors,
-        "DORIS_CRITERIA": doris_criteria,
-        "LLDAS_CRITERIA": lldas_criteria,
-        "SRI4_CRITERIA": sri4_criteria,
-    }
-
-    def __getattr__(name: str) -> object:
-        table = _TABLES.get(name)
-        if table is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        return table()
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *_TABLES})
+    __getattr__, __dir__ = lazy_tables(
+        __name__,
+        globals(),
+        {
+            "DESCRIPTORS": descriptors,
+            "DORIS_CRITERIA": doris_criteria,
+            "LLDAS_CRITERIA": lldas_criteria,
+            "SRI4_CRITERIA": sri4_criteria,
+        },
+    )
