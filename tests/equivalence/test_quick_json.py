@@ -119,6 +119,7 @@ def _check(model: type[BaseModel], text: bytes) -> None:
         # Never more fields counted than keys written: else a repeated key could hide.
         instance = _full(model, text)
         assert _fields_given(instance) <= _keys_written(text), text
+        assert _keys_written(text) <= text.count(b":"), text
     assert _outcome(model.model_validate_json, text) == full, text
     as_text = text.decode()
     assert _outcome(model.model_validate_json, as_text) == _outcome(
@@ -307,6 +308,50 @@ def test_a_record_without_a_repeated_key_is_vouched_for_without_the_exact_scan(
         assert quick is not None
         assert _portrait(quick) == _portrait(instance)
     assert scanned == []
+
+
+@pytest.mark.parametrize(
+    ("model", "record", "recounted"),
+    [
+        (CrsAssessment, {"fever": True, "oxygen": {"device": "cpap"}}, False),
+        (SledaiVisit, {"visit_date": "2024-01-01", "arthritis": True}, False),
+        # The times' colons are in strings: the colons outnumber the keys, so the keys are
+        # counted again (and match: still no exact scan).
+        (
+            Course,
+            {
+                "patient_id": "p1",
+                "infusion_at": _DATE,
+                "crs_assessments": [{"at": _DATE, "assessment": {"fever": True}}],
+            },
+            True,
+        ),
+    ],
+    ids=["crs", "sledai", "course-with-times"],
+)
+def test_the_colons_are_counted_first_and_the_keys_only_when_they_differ(
+    model: type[BaseModel], record: Any, recounted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted: list[bytes] = []
+    scanned: list[bytes] = []
+
+    def keys_written(data: bytes) -> int:
+        counted.append(data)
+        return _keys_written(data)
+
+    def scan(data: bytes) -> Any:
+        scanned.append(data)
+        return duplicate_key(data)
+
+    monkeypatch.setattr(quick_json, "_keys_written", keys_written)
+    monkeypatch.setattr(quick_json, "duplicate_key", scan)
+    read = quick_reader(model, _number, Within)
+    for text in _texts(record):
+        assert text.count(b":") >= _fields_given(_full(model, text))
+        quick = read(text)
+        assert quick is not None
+        assert _portrait(quick) == _portrait(_full(model, text))
+    assert (len(counted), scanned) == ((4 if recounted else 0), [])
 
 
 def test_a_model_that_may_be_given_by_name_counts_no_key_of_its_own() -> None:
