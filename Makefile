@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Debian's chromium, for the browser test of the HTML report (tests/plots/test_browser.py).
 CHROMIUM_STAMP := $(VENV)/.chromium-stamp
+# The tests run in this many processes (pytest-xdist), one per core of the 2-core CI machines;
+# `make test TEST_WORKERS=0` runs them in one.
+TEST_WORKERS ?= 2
 # Grading and scoring code must be fully covered (branch coverage).
 GRADING_CODE := */astct_grading/core/*,*/astct_grading/criteria/*,*/astct_grading/crs/*,*/astct_grading/icans/*,*/astct_grading/sle/*,*/astct_grading/course/*,*/astct_grading/report/*,*/astct_grading/frame/*
 
@@ -38,7 +41,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP) $(CHROMIUM_STAMP)
-	$(BIN)/python -m pytest --cov --cov-report=term-missing --doctest-modules --doctest-glob='*.md' astct_grading tests README.md docs
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --cov --cov-report=term-missing --doctest-modules --doctest-glob='*.md' astct_grading tests README.md docs
 	$(BIN)/coverage report --include='$(GRADING_CODE)' --fail-under=100
 
 # The documentation site into site/ (docs/index.md, "The documentation site"), strict: a broken

@@ -25,7 +25,7 @@ TABLES: list[tuple[ModuleType, str, Callable[[], object]]] = [
 ]
 
 
-@pytest.mark.parametrize(("module", "name", "build"), TABLES, ids=str)
+@pytest.mark.parametrize(("module", "name", "build"), TABLES, ids=[t[1] for t in TABLES])
 def test_the_public_name_is_the_table_its_function_builds(
     module: ModuleType, name: str, build: Callable[[], object]
 ) -> None:
