@@ -35,7 +35,6 @@ from astct_grading.cli.scales import (
 )
 from astct_grading.core.json_keys import duplicate_key, duplicate_key_error
 from astct_grading.core.quick_json import quick_reader
-from astct_grading.core.validation import Within, _number
 
 #: Validation error types that mean the line is not a JSON object at all.
 _PARSE_TYPES = frozenset({"json_invalid", "model_type"})
@@ -166,7 +165,7 @@ def _graded_jsonl(scale: Scale, lines: Iterable[bytes]) -> Iterator[tuple[int, o
     validate = scale.records.validate_json
     # Most records are vouched for by the quick reading (valid, no key repeated); the others are
     # read by ``validate`` below, which gives the documented errors (core/quick_json.py).
-    quick = quick_reader(scale.record_model, _number, Within)
+    quick = quick_reader(scale.record_model)
     fallback = scale.id_field
     progress = _progress(scale.name)
     line = 0

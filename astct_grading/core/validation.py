@@ -227,8 +227,6 @@ class Within:
     ``BeforeValidator``. The bounds stay in Python: pydantic-core's would report some bounds as
     floats (``{'ge': 0.0}`` for ``ge=0``) in the error's context. Types using it state their JSON
     Schema bounds with the standard keywords (``minimum``/``maximum``), which validators enforce.
-    The quick reading of JSON text (:mod:`astct_grading.core.quick_json`) makes the same
-    comparison in pydantic-core.
 
     Example:
         >>> Within(0, 80)(6.5)
@@ -374,9 +372,7 @@ class InputModel(BaseModel):
         if not kwargs:
             # Most records are vouched for by the quick reading; the rest are read below, with
             # the documented errors (astct_grading.core.quick_json).
-            instance = quick_reader(cls, _number, Within)(
-                data if isinstance(data, bytes) else data.encode()
-            )
+            instance = quick_reader(cls)(data if isinstance(data, bytes) else data.encode())
             if instance is not None:
                 return instance  # type: ignore[return-value]
         found = duplicate_key(data)

@@ -110,9 +110,9 @@ def _ranges(
     ]
 
 
-#: The five subtotals of a model's or a validator's field dict (None when absent).
-def _subtotals(data: Mapping[str, Any]) -> tuple[int | None, ...]:
-    return tuple(data.get(name) for name in ICE_DOMAIN_NAMES)
+#: The five subtotals of a model's or a validator's field dict (KeyError when one is absent:
+#: in a validator, a subtotal that failed its own validation).
+_subtotals_of: Callable[[Mapping[str, Any]], tuple[int | None, ...]] = itemgetter(*ICE_DOMAIN_NAMES)
 
 
 class IceAssessment(InputModel):
@@ -201,11 +201,9 @@ class IceAssessment(InputModel):
             return total
         try:
             points = ice_points(info.data)
+            subtotals = _subtotals_of(info.data)
         except KeyError:
-            return total  # an item is invalid: that error is reported on its own
-        if any(name not in info.data for name in ICE_DOMAIN_NAMES):
-            return total  # a subtotal is invalid: that error is reported on its own
-        subtotals = _subtotals(info.data)
+            return total  # an item or a subtotal is invalid: that error is reported on its own
         if subtotals != _NO_SUBTOTALS:
             ranges = _ranges(points, subtotals)
             low, high = sum(r[0] for r in ranges), sum(r[1] for r in ranges)
@@ -263,7 +261,7 @@ def ice_open_items(ice: IceAssessment) -> tuple[str, ...]:
     if ice.total is not None or ice.not_performed is not None:
         return ()
     points = ice_points(ice.__dict__)
-    subtotals = _subtotals(ice.__dict__)
+    subtotals = _subtotals_of(ice.__dict__)
     return tuple(
         ICE_NAMES[i]
         for d, given in enumerate(subtotals)
@@ -288,7 +286,7 @@ def ice_range(ice: IceAssessment) -> tuple[int, int]:
     if total is not None:
         return total, total
     points = ice_points(ice.__dict__)
-    subtotals = _subtotals(ice.__dict__)
+    subtotals = _subtotals_of(ice.__dict__)
     if subtotals != _NO_SUBTOTALS:  # domain subtotals stand for their items (D10)
         ranges = _ranges(points, subtotals)
         return sum(r[0] for r in ranges), sum(r[1] for r in ranges)
@@ -383,7 +381,7 @@ def score_ice(ice: IceAssessment | Mapping[str, Any]) -> ScoreResult:
         return ScoreResult(
             "ICE", total, total, total, items, (), _D10, CRITERIA_VERSION, explanation + "."
         )
-    subtotals = _subtotals(model.__dict__)
+    subtotals = _subtotals_of(model.__dict__)
     if subtotals != _NO_SUBTOTALS:
         return _score_by_domain(model, points, subtotals)
     items = tuple(map(getitem, _items_scored(), points))
