@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails
 
 from astct_grading.core.bounds import Values, domain
-from astct_grading.criteria.sledai2k import Descriptor, DescriptorRule, descriptors
+from astct_grading.criteria.sledai2k import MAX_SCORE, Descriptor, DescriptorRule, descriptors
 from astct_grading.sle.models import SledaiVisit
 from astct_grading.sle.options import Sledai2kOptions
 from astct_grading.sle.readings import RAW_FIELDS, Reader, conflict, raw_readings, readers
@@ -35,6 +35,7 @@ __all__ = [
     "entries",
     "other_causes",
     "template",
+    "totals",
 ]
 
 
@@ -283,6 +284,53 @@ def _by_call() -> tuple[Mapping[tuple[bool | None, bool | None], Entry], ...]:
             for other in cause_values(rule)
         }
         for rule in descriptors().values()
+    )
+
+
+#: Bits per total in a packed entry: every total is at most MAX_SCORE (105), so four totals
+#: side by side in one integer never carry into each other, however many entries are summed.
+_BITS = MAX_SCORE.bit_length()
+_MASK = (1 << _BITS) - 1
+
+
+@cache
+def _packed_by_call() -> tuple[Mapping[tuple[bool | None, bool | None], int], ...]:
+    """:func:`_by_call` with each entry's four points packed into one integer (:func:`totals`)."""
+    return tuple(
+        {
+            key: low | high << _BITS | clinical_low << 2 * _BITS | clinical_high << 3 * _BITS
+            for key, (_, low, high, clinical_low, clinical_high, *_) in table.items()
+        }
+        for table in _by_call()
+    )
+
+
+def totals(data: Mapping[str, Any]) -> tuple[int, int, int, int] | None:
+    """A visit's lowest and highest SLEDAI-2K and clinical SLEDAI, when no raw value is given.
+
+    The sums of :func:`entries`' points (D13, D17), found with one lookup per descriptor and one
+    sum; None when a raw value is given (then sum the entries, which read it).
+
+    Example:
+        >>> from astct_grading.criteria.sledai2k import Descriptor
+        >>> everything_else = {d.value: False for d in Descriptor}
+        >>> visit = {**everything_else, "seizure": True, "low_complement": True}
+        >>> totals(SledaiVisit(**visit).__dict__)
+        (10, 10, 8, 8)
+        >>> totals(SledaiVisit(seizure=True).__dict__)
+        (8, 105, 8, 101)
+        >>> totals(SledaiVisit(platelets_10e9_l=80).__dict__) is None
+        True
+    """
+    if _raw_values(data) != _NO_RAW_VALUES:
+        return None
+    causes = _cause_of_each((*other_causes(data), False))
+    packed = sum(map(getitem, _packed_by_call(), zip(_calls(data), causes, strict=True)))
+    return (
+        packed & _MASK,
+        packed >> _BITS & _MASK,
+        packed >> 2 * _BITS & _MASK,
+        packed >> 3 * _BITS,
     )
 
 

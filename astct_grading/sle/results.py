@@ -175,28 +175,22 @@ class Sledai2kResult(ScoreResult):
             raise ValueError(f"inconsistent result: range={low}-{high}")
         result: Sledai2kResult = object.__new__(cls)
         band_low, band_high = bands
-        for setter, value in zip(
-            _EAGER_SETTERS,
-            (
-                "SLEDAI-2K",
-                low if low == high else None,
-                low,
-                high,
-                CRITERIA_VERSION,
-                clinical_low if clinical_low == clinical_high else None,
-                clinical_low,
-                clinical_high,
-                band_low if band_low is band_high else None,
-                band_low,
-                band_high,
-                band_source,
-                window_days,
-                visit_date,
-                explain,
-            ),
-            strict=True,
-        ):
-            setter(result, value)
+        # Set through the slot descriptors, one call each (as GradeResult.deferred does).
+        _set_scale(result, "SLEDAI-2K")
+        _set_score(result, low if low == high else None)
+        _set_score_min(result, low)
+        _set_score_max(result, high)
+        _set_version(result, CRITERIA_VERSION)
+        _set_clinical(result, clinical_low if clinical_low == clinical_high else None)
+        _set_clinical_min(result, clinical_low)
+        _set_clinical_max(result, clinical_high)
+        _set_band(result, band_low if band_low is band_high else None)
+        _set_band_min(result, band_low)
+        _set_band_max(result, band_high)
+        _set_band_source(result, band_source)
+        _set_window(result, window_days)
+        _set_visit_date(result, visit_date)
+        _set_explain(result, explain)
         return result
 
     def __getattr__(self, name: str) -> Any:
@@ -233,8 +227,24 @@ class Sledai2kResult(ScoreResult):
         raise KeyError(name)
 
 
-#: The slots :meth:`Sledai2kResult.deferred` sets at once, in its order, by their descriptors.
-_EAGER_SETTERS = tuple(
+#: The slots :meth:`Sledai2kResult.deferred` sets at once, by their descriptors.
+(
+    _set_scale,
+    _set_score,
+    _set_score_min,
+    _set_score_max,
+    _set_version,
+    _set_clinical,
+    _set_clinical_min,
+    _set_clinical_max,
+    _set_band,
+    _set_band_min,
+    _set_band_max,
+    _set_band_source,
+    _set_window,
+    _set_visit_date,
+    _set_explain,
+) = (
     getattr(Sledai2kResult, name).__set__
     for name in (
         "scale",

@@ -23,7 +23,7 @@ from astct_grading.criteria.sledai2k import (
     ActivityBand,
     activity_band,
 )
-from astct_grading.sle.descriptors import OTHER_CAUSE_FIELDS, Entry, entries, other_causes
+from astct_grading.sle.descriptors import OTHER_CAUSE_FIELDS, Entry, entries, other_causes, totals
 from astct_grading.sle.models import AntiDsDnaMeasurement, ComplementMeasurement, SledaiVisit
 from astct_grading.sle.options import DEFAULT_OPTIONS, Sledai2kOptions
 from astct_grading.sle.readings import COMPLEMENT_FIELDS
@@ -81,14 +81,21 @@ def score_sledai2k(
     """
     v = coerce(visit, SledaiVisit, "score_sledai2k")
     data = v.__dict__
-    found = entries(data, options)
-    # The totals now (sums in C over the 24 entries); the rest on first access (_explaining).
-    low, high = sum(map(_LOW, found)), sum(map(_HIGH, found))
-    c_low, c_high = sum(map(_CLINICAL_LOW, found)), sum(map(_CLINICAL_HIGH, found))
+    # The totals now; the rest on first access (_explaining).
+    scores = totals(data)
+    found: list[Entry] | None = None
+    if scores is None:  # raw values given: each descriptor is scored from them now
+        found = entries(data, options)
+        scores = (
+            sum(map(_LOW, found)),
+            sum(map(_HIGH, found)),
+            sum(map(_CLINICAL_LOW, found)),
+            sum(map(_CLINICAL_HIGH, found)),
+        )
     bands = _bands()
     return Sledai2kResult.deferred(
-        (low, high, c_low, c_high),
-        (bands[low], bands[high]),
+        scores,
+        (bands[scores[0]], bands[scores[1]]),
         BAND_SOURCE,
         v.window_days,
         v.visit_date.isoformat() if v.visit_date is not None else None,
@@ -100,13 +107,16 @@ _LOW, _HIGH, _CLINICAL_LOW, _CLINICAL_HIGH = (itemgetter(i) for i in range(1, 5)
 
 
 def _explaining(
-    data: Mapping[str, Any], options: Sledai2kOptions, found: list[Entry]
+    data: Mapping[str, Any], options: Sledai2kOptions, found: list[Entry] | None
 ) -> SledaiExplanation:
     """The explaining parts of a :func:`score_sledai2k` result, built on first access.
 
     The descriptors as scored, the inputs that leave the score open, the decisions, the
-    explanation and the descriptors excluded by a cause (D17), from the visit's entries.
+    explanation and the descriptors excluded by a cause (D17), from the visit's entries (scored
+    now when the totals were found without them).
     """
+    if found is None:
+        found = entries(data, options)
     items: list[SledaiItem] = []
     missing: list[str] = []
     excluded: list[str] = []

@@ -13,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from astct_grading.sle.descriptors import entries, totals
+from astct_grading.sle.options import DEFAULT_OPTIONS
 from astct_grading.sle.sledai import (
     AntiDsDnaMeasurement,
     ComplementMeasurement,
@@ -342,3 +344,70 @@ def test_a_deferred_result_pickles_and_copies_as_the_result_built_whole(
     for copier in (copy.copy, copy.deepcopy, dataclasses.replace):
         fresh, _, _ = _deferred_and_whole(data)
         assert copier(fresh) == whole
+
+
+# --- The totals found without the entries (sle/descriptors.py ``totals``) ----------------------
+
+_RAW_FIELDS = (
+    "temperature",
+    "platelets_10e9_l",
+    "wbc_10e9_l",
+    "proteinuria_g_24h",
+    "urine_rbc_per_hpf",
+    "urine_wbc_per_hpf",
+    "c3",
+    "c4",
+    "anti_dsdna",
+    "arthritis_joint_count",
+)
+
+
+def _entry_sums(visit: SledaiVisit) -> tuple[int, ...]:
+    found = entries(visit.__dict__, DEFAULT_OPTIONS)
+    return (
+        sum(entry[1] for entry in found),
+        sum(entry[2] for entry in found),
+        sum(entry[3] for entry in found),
+        sum(entry[4] for entry in found),
+    )
+
+
+@PROPERTY_SETTINGS
+@given(known_visits() | partial_visits() | raw_visits())
+def test_the_totals_are_the_sums_of_the_entries_unless_raw_values_are_given(
+    data: dict[str, Any],
+) -> None:
+    visit = SledaiVisit.model_validate(data)
+    found = totals(visit.__dict__)
+    if any(data.get(field) is not None for field in _RAW_FIELDS):
+        assert found is None
+    else:
+        assert found == _entry_sums(visit)
+    result = score_sledai2k(visit)
+    scores = (
+        result.score_min,
+        result.score_max,
+        result.clinical_score_min,
+        result.clinical_score_max,
+    )
+    assert scores == _entry_sums(visit)
+
+
+def test_the_packed_totals_reach_the_highest_score_without_carrying() -> None:
+    # Every descriptor present, no excluded cause: 105 and 101 (no serology), the top of each
+    # seven-bit total; every descriptor unknown: 0 to 105 and 0 to 101.
+    everything = dict.fromkeys(WEIGHTS, True)
+    causes = {f"{name}_other_cause": False for name in WITH_EXCLUSIONS}
+    assert totals(SledaiVisit.model_validate({**everything, **causes}).__dict__) == (
+        105,
+        105,
+        101,
+        101,
+    )
+    assert totals(SledaiVisit().__dict__) == (0, 105, 0, 101)
+    assert totals(SledaiVisit.model_validate(dict.fromkeys(WEIGHTS, False)).__dict__) == (
+        0,
+        0,
+        0,
+        0,
+    )
