@@ -231,7 +231,9 @@ OTHER_CAUSE_FIELDS = tuple(
     for rule in descriptors().values()
     if rule.excluded_causes
 )
-_calls = itemgetter(*(d.value for d in descriptors()))
+#: The descriptors' fields, in the order of the form.
+_NAMES = tuple(d.value for d in descriptors())
+_calls = itemgetter(*_NAMES)
 #: The visit's *_other_cause fields, in the order of the form.
 other_causes = itemgetter(*OTHER_CAUSE_FIELDS)
 #: Per descriptor, where its cause is in ``(*other_causes(data), False)``: a descriptor whose
@@ -293,15 +295,32 @@ _BITS = MAX_SCORE.bit_length()
 _MASK = (1 << _BITS) - 1
 
 
+#: The descriptors whose definition excludes no cause, and those that exclude one (their
+#: *_other_cause fields are :data:`OTHER_CAUSE_FIELDS`, in the same order): positions and calls.
+_WITHOUT_CAUSE = tuple(i for i, r in enumerate(descriptors().values()) if not r.excluded_causes)
+_WITH_CAUSE = tuple(i for i, r in enumerate(descriptors().values()) if r.excluded_causes)
+_calls_without_cause = itemgetter(*(_NAMES[i] for i in _WITHOUT_CAUSE))
+_calls_with_cause = itemgetter(*(_NAMES[i] for i in _WITH_CAUSE))
+
+
+def _pack(entry: Entry) -> int:
+    _, low, high, clinical_low, clinical_high, *_ = entry
+    return low | high << _BITS | clinical_low << 2 * _BITS | clinical_high << 3 * _BITS
+
+
 @cache
-def _packed_by_call() -> tuple[Mapping[tuple[bool | None, bool | None], int], ...]:
-    """:func:`_by_call` with each entry's four points packed into one integer (:func:`totals`)."""
-    return tuple(
-        {
-            key: low | high << _BITS | clinical_low << 2 * _BITS | clinical_high << 3 * _BITS
-            for key, (_, low, high, clinical_low, clinical_high, *_) in table.items()
-        }
-        for table in _by_call()
+def _packed_by_call() -> tuple[
+    tuple[Mapping[bool | None, int], ...], tuple[Mapping[tuple[bool | None, bool | None], int], ...]
+]:
+    """:func:`_by_call` with each entry's four points packed into one integer (:func:`totals`).
+
+    For the descriptors that exclude no cause, by the call alone (their cause is always False);
+    for the others, by the call and the cause.
+    """
+    tables = _by_call()
+    return (
+        tuple({given: _pack(tables[i][given, False]) for given in CALLS} for i in _WITHOUT_CAUSE),
+        tuple({key: _pack(e) for key, e in tables[i].items()} for i in _WITH_CAUSE),
     )
 
 
@@ -324,8 +343,10 @@ def totals(data: Mapping[str, Any]) -> tuple[int, int, int, int] | None:
     """
     if _raw_values(data) != _NO_RAW_VALUES:
         return None
-    causes = _cause_of_each((*other_causes(data), False))
-    packed = sum(map(getitem, _packed_by_call(), zip(_calls(data), causes, strict=True)))
+    without_cause, with_cause = _packed_by_call()
+    packed = sum(map(getitem, without_cause, _calls_without_cause(data))) + sum(
+        map(getitem, with_cause, zip(_calls_with_cause(data), other_causes(data), strict=True))
+    )
     return (
         packed & _MASK,
         packed >> _BITS & _MASK,
