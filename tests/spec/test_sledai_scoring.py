@@ -931,3 +931,31 @@ def test_docs_examples_run() -> None:
         outcome = doctest.testfile(str(DOCS / page), module_relative=False)
         assert outcome.attempted > 0
         assert outcome.failed == 0, page
+
+
+def test_a_visit_is_totalled_first_and_its_descriptors_scored_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without raw values the totals come from one sum (sle.descriptors.totals) and the
+    # descriptors are scored on first access; with one they are scored at once, and only once.
+    from astct_grading.sle import descriptors, sledai
+
+    scored: list[object] = []
+    real = descriptors.entries
+
+    def entries(data: Any, options: Any) -> Any:
+        scored.append(data)
+        return real(data, options)
+
+    monkeypatch.setattr(sledai, "entries", entries)
+    result = score_sledai2k({"rash": True, "seizure": False})
+    assert (result.score_min, result.score_max, scored) == (2, 97, [])
+    assert result.item("rash").points == 2
+    assert result.explanation
+    assert len(scored) == 1
+    scored.clear()
+    result = score_sledai2k({"platelets_10e9_l": 80})
+    assert len(scored) == 1
+    assert result.item("thrombocytopenia").points == 1
+    assert result.explanation
+    assert len(scored) == 1
