@@ -153,10 +153,11 @@ def test_the_quick_reading_is_the_full_validation(model: type[BaseModel], data: 
 )
 def test_a_negative_zero_is_read_as_zero(text: bytes) -> None:
     quick = quick_reader(CrsAssessment)(text)
-    assert quick is not None
+    assert isinstance(quick, CrsAssessment)
     assert _portrait(quick) == _portrait(_full(CrsAssessment, text))
     for read in (quick, CrsAssessment.model_validate_json(text)):
-        flow = read.oxygen.flow_l_min  # type: ignore[union-attr]
+        assert read.oxygen is not None
+        flow = read.oxygen.flow_l_min
         assert flow == 0.0
         assert math.copysign(1.0, flow) == 1.0
 
