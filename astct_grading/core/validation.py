@@ -39,6 +39,7 @@ from pydantic.json_schema import (
 from pydantic_core import CoreSchema, PydanticCustomError, PydanticKnownError
 from typing_extensions import Self
 
+from astct_grading.core.docstrings import field_docstrings
 from astct_grading.core.json_keys import duplicate_key, duplicate_key_error
 from astct_grading.core.quick_json import quick_reader
 from astct_grading.errors import AstctGradingError
@@ -310,6 +311,9 @@ def standard_bounds(schema: Any) -> Any:
 class InputModel(BaseModel):
     """Base of every input model: frozen, unknown fields rejected, docstrings in the JSON Schema.
 
+    The docstring under each field is its ``description`` in the JSON Schema, read from the source
+    when a schema is first made (astct_grading.core.docstrings), not at import.
+
     Reading JSON text (``model_validate_json``) also rejects a key given twice in one object
     (``duplicate_key``): ``{"hypotension": true, "hypotension": false}`` contradicts itself, and
     taking the last value would be a guess (D15; astct_grading.core.json_keys).
@@ -318,7 +322,6 @@ class InputModel(BaseModel):
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
-        use_attribute_docstrings=True,
         validate_default=False,
         # Each model's validator is built on its first use, not at import (docs/performance.md).
         defer_build=True,
@@ -354,6 +357,18 @@ class InputModel(BaseModel):
         )
         standard: dict[str, Any] = standard_bounds(schema)
         return standard
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The model's JSON Schema, each field described by the docstring under it."""
+        schema = handler(core_schema)
+        properties = handler.resolve_ref_schema(schema).get("properties", {})
+        for name, text in field_docstrings(cls).items():
+            if name in properties:
+                properties[name].setdefault("description", text)
+        return schema
 
     @classmethod
     def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
@@ -432,7 +447,8 @@ class Temperature(InputModel):
         # The plausible range depends on the unit (D15): say so, so that a standard validator
         # rejects what the model rejects. The model compares at 0.01 °C, half up (D14), so the
         # exact edges are the readings that round to 25.00 and to 45.00 °C.
-        schema = dict(handler.resolve_ref_schema(handler(core_schema)))
+        described = super().__get_pydantic_json_schema__(core_schema, handler)
+        schema = dict(handler.resolve_ref_schema(described))
         schema["if"] = {"properties": {"unit": {"const": TemperatureUnit.CELSIUS.value}}}
         schema["then"] = {"properties": {"value": _SCHEMA_RANGE[TemperatureUnit.CELSIUS]}}
         schema["else"] = {"properties": {"value": _SCHEMA_RANGE[TemperatureUnit.FAHRENHEIT]}}

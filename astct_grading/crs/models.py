@@ -143,7 +143,8 @@ class Vasopressor(InputModel):
         cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         # The schema says what validation accepts: the object, or the bare agent name.
-        schema = handler.resolve_ref_schema(handler(core_schema))
+        described = super().__get_pydantic_json_schema__(core_schema, handler)
+        schema = handler.resolve_ref_schema(described)
         return {"anyOf": [dict(schema), _AGENT_SCHEMA]}
 
 
