@@ -95,29 +95,64 @@ def _holds(annotation: Any) -> str | None:
     return None
 
 
+def _model_in(annotation: Any) -> type[BaseModel]:
+    """The one model class a field :func:`_holds` holds (alone, optional or in a sequence)."""
+    if _is_model(annotation):
+        return annotation  # type: ignore[no-any-return]
+    return next(_model_in(a) for a in get_args(annotation) if a not in (type(None), Ellipsis))
+
+
+def _gives_no_key(node: BaseModel) -> int:
+    return 0
+
+
+def _fields_set(node: BaseModel) -> int:
+    return len(node.__pydantic_fields_set__)
+
+
 @cache
 def _counter(model: type[BaseModel]) -> Callable[[BaseModel], int]:
     """How :func:`_fields_given` counts an instance of ``model``, made once per class.
 
-    A model with no nested model to visit is counted by its fields set alone (most models).
+    The class a nested field holds is read from its annotation, so each field's count is found
+    once, here (the input models never nest themselves). A model with no nested model to visit is
+    counted by its fields set alone (most models); a nested one that gives no key of its own is
+    not visited at all.
     """
     one, many, non_object = _plan(model)
+    own = _gives_no_key if non_object else _fields_set
     if not one and not many:
-        if non_object:
-            return lambda node: 0
-        return lambda node: len(node.__pydantic_fields_set__)
+        return own
+    leaves: list[str] = []  # nested models counted by their fields set alone
+    deeper: list[tuple[str, Callable[[BaseModel], int]]] = []
+    for name in one:
+        counter = _counter(_model_in(model.model_fields[name].annotation))
+        if counter is _fields_set:
+            leaves.append(name)
+        else:
+            deeper.append((name, counter))
+    lists = [
+        (name, counter)
+        for name in many
+        if (counter := _counter(_model_in(model.model_fields[name].annotation)))
+        is not _gives_no_key
+    ]
 
     def count(node: BaseModel) -> int:
-        total = 0 if non_object else len(node.__pydantic_fields_set__)
+        total = own(node)
         values = node.__dict__
-        for name in one:
+        for name in leaves:
             value: BaseModel | None = values[name]
             if value is not None:
-                total += _counter(type(value))(value)
-        for name in many:
+                total += len(value.__pydantic_fields_set__)
+        for name, counter in deeper:
+            value = values[name]
+            if value is not None:
+                total += counter(value)
+        for name, counter in lists:
             item: BaseModel
             for item in values[name] or ():
-                total += _counter(type(item))(item)
+                total += counter(item)
         return total
 
     return count

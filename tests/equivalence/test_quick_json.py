@@ -26,7 +26,7 @@ from astct_grading.core import quick_json
 from astct_grading.core.json_keys import duplicate_key, duplicate_key_error
 from astct_grading.core.quick_json import _fields_given, _holds, _keys_written, quick_reader
 from astct_grading.core.validation import InputModel, Temperature
-from astct_grading.course import Course
+from astct_grading.course import Course, TimedCrsAssessment
 from astct_grading.crs.models import OxygenSupport, Vasopressor
 from astct_grading.icans import CapdAssessment, IcansAssessment, IceAssessment
 from astct_grading.sle.response import DorisInput, LldasInput, Sri4Input
@@ -272,8 +272,11 @@ _COUNTED: tuple[tuple[type[BaseModel], Any], ...] = (
                 {"at": "2024-01-02T08:00:00+00:00", "assessment": {"fever": False}},
             ],
             "treatments": [{"at": _DATE, "therapy": "tocilizumab"}],
+            "icans_assessments": [],
         },
     ),
+    # A model given by its bare name, read on its own: no key, and none counted.
+    (Vasopressor, "dopamine"),
 )
 
 
@@ -419,3 +422,24 @@ def test_a_key_repeated_in_a_nested_model_is_never_vouched_for(
 )
 def test_the_fields_that_hold_models_are_found(annotation: Any, holds: str | None) -> None:
     assert _holds(annotation) == holds
+
+
+class _Holder(InputModel):
+    """A model holding an optional model that itself nests one (none of the package's does)."""
+
+    timed: TimedCrsAssessment | None = None
+    """An optional timed assessment."""
+
+
+@pytest.mark.parametrize(
+    ("record", "keys"),
+    [({}, 0), ({"timed": {"at": _DATE, "assessment": {"oxygen": {"device": "cpap"}}}}, 5)],
+    ids=["absent", "given"],
+)
+def test_an_optional_model_nesting_another_is_counted_when_given(record: Any, keys: int) -> None:
+    text = json.dumps(record).encode()
+    instance = _full(_Holder, text)
+    assert _fields_given(instance) == keys
+    quick = quick_reader(_Holder)(text)
+    assert quick is not None
+    assert _portrait(quick) == _portrait(instance)
