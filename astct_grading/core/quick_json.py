@@ -110,32 +110,38 @@ def _fields_set(node: BaseModel) -> int:
     return len(node.__pydantic_fields_set__)
 
 
+def _gives_keys(model: type[BaseModel]) -> bool:
+    """Whether an instance of ``model`` is counted at all (it may give keys of its own)."""
+    one, many, non_object = _plan(model)
+    return bool(one or many) or not non_object
+
+
 @cache
 def _counter(model: type[BaseModel]) -> Callable[[BaseModel], int]:
     """How :func:`_fields_given` counts an instance of ``model``, made once per class.
 
-    The class a nested field holds is read from its annotation, so each field's count is found
-    once, here (the input models never nest themselves). A model with no nested model to visit is
-    counted by its fields set alone (most models); a nested one that gives no key of its own is
-    not visited at all.
+    The class a nested field holds is read from its annotation when the counter is made: a nested
+    model with no models of its own is counted by its fields set in the loop (most are), one that
+    gives no key of its own is not visited, and the others are counted by their own counters,
+    looked up as they are met (a model may nest itself). A model with no nested model to visit is
+    counted by its fields set alone.
     """
     one, many, non_object = _plan(model)
     own = _gives_no_key if non_object else _fields_set
     if not one and not many:
         return own
     leaves: list[str] = []  # nested models counted by their fields set alone
-    deeper: list[tuple[str, Callable[[BaseModel], int]]] = []
+    deeper: list[tuple[str, type[BaseModel]]] = []
     for name in one:
-        counter = _counter(_model_in(model.model_fields[name].annotation))
-        if counter is _fields_set:
+        held = _model_in(model.model_fields[name].annotation)
+        if _plan(held) == ((), (), False):
             leaves.append(name)
         else:
-            deeper.append((name, counter))
+            deeper.append((name, held))
     lists = [
-        (name, counter)
+        (name, held)
         for name in many
-        if (counter := _counter(_model_in(model.model_fields[name].annotation)))
-        is not _gives_no_key
+        if _gives_keys(held := _model_in(model.model_fields[name].annotation))
     ]
 
     def count(node: BaseModel) -> int:
@@ -145,14 +151,16 @@ def _counter(model: type[BaseModel]) -> Callable[[BaseModel], int]:
             value: BaseModel | None = values[name]
             if value is not None:
                 total += len(value.__pydantic_fields_set__)
-        for name, counter in deeper:
+        for name, held in deeper:
             value = values[name]
             if value is not None:
-                total += counter(value)
-        for name, counter in lists:
-            item: BaseModel
-            for item in values[name] or ():
-                total += counter(item)
+                total += _counter(held)(value)
+        for name, held in lists:
+            items = values[name]
+            if items:
+                counter = _counter(held)
+                for item in items:
+                    total += counter(item)
         return total
 
     return count

@@ -443,3 +443,33 @@ def test_an_optional_model_nesting_another_is_counted_when_given(record: Any, ke
     quick = quick_reader(_Holder)(text)
     assert quick is not None
     assert _portrait(quick) == _portrait(instance)
+
+
+class _Tree(InputModel):
+    """A model nesting itself, one at a time and in a list (a command-line scale may)."""
+
+    name: str
+    """The node's name."""
+    child: _Tree | None = None
+    """One nested node."""
+    children: list[_Tree] | None = None
+    """Nested nodes."""
+
+
+@pytest.mark.parametrize(
+    ("record", "keys"),
+    [
+        ({"name": "a"}, 1),
+        ({"name": "a", "children": []}, 2),
+        ({"name": "a", "child": {"name": "b", "child": {"name": "c"}}}, 5),
+        ({"name": "a", "children": [{"name": "b", "children": [{"name": "c"}]}, {"name": "d"}]}, 6),
+    ],
+    ids=["leaf", "empty-list", "chain", "lists"],
+)
+def test_a_model_nesting_itself_is_counted_to_its_depth(record: Any, keys: int) -> None:
+    text = json.dumps(record).encode()
+    instance = _full(_Tree, text)
+    assert _fields_given(instance) == keys == _keys_written(text)
+    quick = quick_reader(_Tree)(text)
+    assert quick is not None
+    assert _portrait(quick) == _portrait(instance)
