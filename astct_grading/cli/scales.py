@@ -15,7 +15,7 @@ import functools
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, PlainValidator, TypeAdapter, create_model
@@ -120,8 +120,9 @@ class Scale:
             :class:`~astct_grading.core.results.ScoreResult`...).
         id_field: a model field echoed as the record's id when the record has no ``id`` of its
             own (``patient_id`` for a course); None: no fallback.
-        records: a TypeAdapter of ``model`` extended with the optional record ``id``, built once:
-            a JSON Lines record is validated, id included, in one ``validate_json`` call.
+        records: a TypeAdapter of ``model`` extended with the optional record ``id``: a JSON
+            Lines record is validated, id included, in one ``validate_json`` call. It and the
+            three below are built on first use, once, not when the module is imported.
         record_model: that extended model itself (the quick reading of a JSON Lines record,
             :func:`~astct_grading.core.quick_json.quick_reader`, is made from it).
         columns: the CSV columns the model accepts: dotted path -> whether it holds a list.
@@ -141,25 +142,38 @@ class Scale:
     model: type[BaseModel]
     grade: Callable[[Any], Result]
     id_field: str | None = None
-    records: TypeAdapter[BaseModel] = field(init=False, repr=False, compare=False)
-    record_model: type[BaseModel] = field(init=False, repr=False, compare=False)
-    columns: Mapping[str, bool] = field(init=False, repr=False, compare=False)
-    csv_columns: Mapping[str, CsvColumn] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if ID_KEY in self.model.model_fields:
             raise ValueError(f"{self.model.__name__} has a field {ID_KEY!r}, the CLI's record id")
+
+    # Built on first use: a command line run uses one scale, and importing this module (as the
+    # table readers do) builds none.
+    @functools.cached_property
+    def record_model(self) -> type[BaseModel]:
+        """``model`` extended with the optional record ``id`` (see the class's attributes)."""
         record: type[BaseModel] = create_model(
             f"{self.model.__name__}Record",
             __base__=self.model,
             id=(typing.Annotated[Any, PlainValidator(_check_id)], None),
         )
-        object.__setattr__(self, "records", TypeAdapter(record))
-        object.__setattr__(self, "record_model", record)
-        csv_columns = _columns(self.model)
-        object.__setattr__(self, "csv_columns", types.MappingProxyType(csv_columns))
-        lists = {path: column.is_list for path, column in csv_columns.items()}
-        object.__setattr__(self, "columns", types.MappingProxyType(lists))
+        return record
+
+    @functools.cached_property
+    def records(self) -> TypeAdapter[BaseModel]:
+        """A TypeAdapter of :attr:`record_model` (see the class's attributes)."""
+        return TypeAdapter(self.record_model)
+
+    @functools.cached_property
+    def csv_columns(self) -> Mapping[str, CsvColumn]:
+        """The CSV columns -> what each holds (see the class's attributes)."""
+        return types.MappingProxyType(_columns(self.model))
+
+    @functools.cached_property
+    def columns(self) -> Mapping[str, bool]:
+        """The CSV columns -> whether each holds a list (see the class's attributes)."""
+        lists = {path: column.is_list for path, column in self.csv_columns.items()}
+        return types.MappingProxyType(lists)
 
 
 def _members(annotation: Any) -> list[Any]:

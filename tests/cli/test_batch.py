@@ -459,6 +459,13 @@ def test_csv_columns_follow_the_model() -> None:
     }
 
 
+def test_a_list_of_models_with_several_required_fields_is_an_object_column() -> None:
+    # A course's assessments: no bare value can stand for an assessment in a cell.
+    column = scales.COURSE.csv_columns["crs_assessments"]
+    assert (column.kinds, column.is_list, column.values) == (("object",), True, ())
+    assert scales.COURSE.columns["crs_assessments"] is True
+
+
 def test_a_model_with_an_id_field_cannot_be_a_scale() -> None:
     class WithId(BaseModel):
         id: int

@@ -25,6 +25,8 @@ from astct_grading.core.validation import InputModel
 
 for _name in astct_grading.__all__:
     getattr(astct_grading, _name)  # every public model defined
+for _scale in (*scales.SCALES.values(), scales.COURSE):
+    _ = _scale.record_model  # the command line's record models, built on first use
 
 
 def _subclasses(cls: type[BaseModel]) -> Iterator[type[BaseModel]]:
