@@ -110,42 +110,46 @@ def _fields_set(node: BaseModel) -> int:
     return len(node.__pydantic_fields_set__)
 
 
-def _gives_keys(model: type[BaseModel]) -> bool:
-    """Whether an instance of ``model`` is counted at all (it may give keys of its own)."""
-    one, many, non_object = _plan(model)
-    return bool(one or many) or not non_object
+def _object_only(model: type[BaseModel]) -> bool:
+    """Whether ``model`` is only ever given as an object (so its keys can be counted)."""
+    return not _plan(model)[2]
 
 
 @cache
 def _counter(model: type[BaseModel]) -> Callable[[BaseModel], int]:
     """How :func:`_fields_given` counts an instance of ``model``, made once per class.
 
+    A model that may be given as something other than an object (a vasopressor by its bare name)
+    counts as giving no key, nested ones included: given as an object, its own keys are not
+    counted, and any nested key is written under one of them, so its count could only fall
+    short of the keys written, which is what the exact scan is for.
+
     The class a nested field holds is read from its annotation when the counter is made: a nested
-    model with no models of its own is counted by its fields set in the loop (most are), one that
-    gives no key of its own is not visited, and the others are counted by their own counters,
-    looked up as they are met (a model may nest itself). A model with no nested model to visit is
-    counted by its fields set alone.
+    model with no models of its own is counted by its fields set in the loop (most are), and the
+    others by their own counters, looked up as they are met (a model may nest itself). A model
+    with no nested model to visit is counted by its fields set alone.
     """
     one, many, non_object = _plan(model)
-    own = _gives_no_key if non_object else _fields_set
+    if non_object:
+        return _gives_no_key
     if not one and not many:
-        return own
+        return _fields_set
     leaves: list[str] = []  # nested models counted by their fields set alone
     deeper: list[tuple[str, type[BaseModel]]] = []
     for name in one:
         held = _model_in(model.model_fields[name].annotation)
         if _plan(held) == ((), (), False):
             leaves.append(name)
-        else:
+        elif _object_only(held):
             deeper.append((name, held))
     lists = [
         (name, held)
         for name in many
-        if _gives_keys(held := _model_in(model.model_fields[name].annotation))
+        if _object_only(held := _model_in(model.model_fields[name].annotation))
     ]
 
     def count(node: BaseModel) -> int:
-        total = own(node)
+        total = len(node.__pydantic_fields_set__)
         values = node.__dict__
         for name in leaves:
             value: BaseModel | None = values[name]
