@@ -364,10 +364,10 @@ class InputModel(BaseModel):
     ) -> JsonSchemaValue:
         """The model's JSON Schema, each field described by the docstring under it."""
         schema = handler(core_schema)
-        properties = handler.resolve_ref_schema(schema).get("properties", {})
-        for name, text in field_docstrings(cls).items():
-            if name in properties:
-                properties[name].setdefault("description", text)
+        docstrings = field_docstrings(cls)
+        for name, field in handler.resolve_ref_schema(schema).get("properties", {}).items():
+            if name in docstrings:  # the command line's record id has none
+                field.setdefault("description", docstrings[name])
         return schema
 
     @classmethod
